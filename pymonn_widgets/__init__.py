@@ -1,0 +1,1 @@
+"""pymonn_widgets: live notebook widgets for pymonntorch_core networks."""

@@ -1,0 +1,22 @@
+"""pymonntorch_core: a fast, correct PyTorch spiking-network simulator with the PymoNNtorch model.
+
+``from pymonntorch_core import *`` gives the names the PymoNNtorch tutorial uses.
+"""
+import torch
+
+from .behavior import Behavior
+from .errors import ArgumentError, ExpressionError, PymonnError, RecorderError, StateError
+from .network import Network
+from .neuron_group import NeuronDimension, NeuronGroup
+from .parameters import Parameter, ParameterSpec
+from .recorder import EventRecorder, Recorder
+from .synapse_group import SynapseGroup
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "NeuronGroup", "NeuronDimension", "SynapseGroup", "Behavior",
+    "Recorder", "EventRecorder", "Parameter", "ParameterSpec",
+    "PymonnError", "ArgumentError", "ExpressionError", "RecorderError", "StateError",
+    "torch",
+]

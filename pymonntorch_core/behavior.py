@@ -1,0 +1,156 @@
+"""Behavior: the unit of dynamics, with an ``initialize(obj)`` / ``forward(obj)`` lifecycle."""
+import warnings
+
+import torch
+
+from .errors import ArgumentError, close_matches
+from .parameters import (
+    Parameter, ParameterSpec, as_python, check_value, kind_of, unknown_parameter,
+)
+from .tagging import TaggableObject
+
+__all__ = ["Behavior"]
+
+# Attributes every behavior has that are not tunable parameters.
+_RESERVED = frozenset({"init_kwargs", "tags", "device", "behavior_enabled", "used_attr_keys"})
+
+
+class Behavior(TaggableObject):
+    """Dynamics attached to a network object under an int key.
+
+    Subclasses override ``initialize(obj)`` (called by ``Network.initialize``; call ``super()`` first)
+    and ``forward(obj)`` (called once per iteration, in key order across the whole network).
+    Constructor keyword arguments are kept in ``init_kwargs`` and read with ``parameter``.
+    Numbers a behavior stores on itself (``self.threshold = 2.0``) are tunable while a run goes on;
+    declare their ranges in the class attribute ``parameter_ranges`` or through ``parameter``.
+
+    Example
+    -------
+    >>> class Leak(Behavior):
+    ...     parameter_ranges = {"tau": (1.0, 100.0, 1.0)}
+    ...     def initialize(self, neurons):
+    ...         super().initialize(neurons)
+    ...         self.tau = self.parameter("tau", 10.0)
+    ...     def forward(self, neurons):
+    ...         neurons.voltage -= neurons.voltage / self.tau
+    """
+
+    initialize_on_init = False
+    initialize_last = False
+    parameter_ranges = {}
+
+    def __init__(self, *args, **kwargs):
+        self.init_kwargs = dict(kwargs)
+        for i, arg in enumerate(args):
+            self.init_kwargs[f"arg_{i}"] = arg
+        self.used_attr_keys = []
+        self._specs = {}
+        self._owner = None
+        self.behavior_enabled = bool(self.parameter("behavior_enabled", True))
+        self.device = self.parameter("device", None)
+        super().__init__(self.parameter("tag", None))
+
+    def initialize(self, obj):
+        """Create the state this behavior needs on ``obj``; subclasses call super() first."""
+        self.device = obj.device
+
+    def forward(self, obj):
+        """Advance ``obj`` by one iteration."""
+
+    def __call__(self, obj):
+        return self.forward(obj)
+
+    def _attach(self, obj):
+        self._owner = obj
+
+    @property
+    def owner(self):
+        """The object this behavior was initialised on, or None."""
+        return self._owner
+
+    def parameter(self, key, default=None, object=None, *, required=False, min=None, max=None,
+                  step=None, unit=None, description=None, tensor=False):
+        """The constructor argument ``key``, or ``default`` when it was not given (or None).
+
+        A string given for a numeric default is converted (``"50%"`` becomes 0.5). Range, step, unit
+        and description, when given, describe the parameter to ``tunable_parameters``.
+        """
+        self.used_attr_keys.append(key)
+        if required and self.init_kwargs.get(key) is None:
+            raise ArgumentError(f"{type(self).__name__}.{key}: is required, got None")
+        if any(v is not None for v in (min, max, step, unit, description)):
+            self._specs[key] = ParameterSpec(min, max, step, unit, description)
+        result = self.init_kwargs.get(key)
+        if result is None:
+            result = default
+        if isinstance(result, str) and object is not None and "(" in result:
+            make = getattr(object, "vector", None) or object.matrix
+            result = make(result)
+        elif isinstance(result, str) and default is not None and not isinstance(default, str):
+            result = _convert(type(self).__name__, key, result, default)
+        if tensor and result is not None:
+            device = object.device if object is not None else self.device
+            result = torch.tensor(result, device=device)
+            if result.is_floating_point() and object is not None:
+                result = result.to(object.def_dtype)
+        return result
+
+    def check_unused_attrs(self):
+        """Warn about constructor arguments that ``initialize`` never read (often a typo)."""
+        for key in self.init_kwargs:
+            if key not in self.used_attr_keys:
+                warnings.warn(
+                    f"{type(self).__name__}: argument {key!r} was never read by initialize"
+                    f"{close_matches(key, self.used_attr_keys)}",
+                    stacklevel=3,
+                )
+
+    def tunable_parameters(self):
+        """The behavior's tunable numbers, in the order they were set, as ``Parameter`` records.
+
+        A tunable number is a public attribute holding a bool, an int, a float or a one-element
+        tensor. Changing it with ``set_parameter`` (or plain assignment) between two iterations
+        takes effect at the next one.
+        """
+        declared = {name: ParameterSpec.coerce(type(self).__name__, name, spec)
+                    for name, spec in type(self).parameter_ranges.items()}
+        declared.update(self._specs)
+        result = []
+        for name, value in vars(self).items():
+            kind = None if name.startswith("_") or name in _RESERVED else kind_of(value)
+            if kind is not None:
+                spec = declared.get(name, ParameterSpec())
+                result.append(Parameter(name, as_python(value), kind, **vars(spec)))
+        return result
+
+    def set_parameter(self, name, value):
+        """Set a tunable parameter after checking its type and declared range; returns the old value."""
+        owner = type(self).__name__
+        parameters = self.tunable_parameters()
+        found = next((p for p in parameters if p.name == name), None)
+        if found is None:
+            raise unknown_parameter(owner, name, parameters)
+        value = check_value(owner, found, value)
+        current = getattr(self, name)
+        if isinstance(current, torch.Tensor):
+            current.fill_(value)
+        else:
+            setattr(self, name, value)
+        return found.value
+
+    def __repr__(self):
+        parts = []
+        for key, value in self.init_kwargs.items():
+            parts.append(repr(value) if key.startswith("arg_") else f"{key}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def _convert(owner, key, text, default):
+    try:
+        if text.strip().endswith("%"):
+            return type(default)(float(text.strip()[:-1]) / 100.0)
+        return type(default)(text)
+    except ValueError:
+        raise ArgumentError(
+            f"{owner}.{key}: must be a {type(default).__name__} like {default!r}, got {text!r}"
+        ) from None

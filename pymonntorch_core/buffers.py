@@ -1,0 +1,149 @@
+"""Append-only tensor buffers with amortised O(1) appends, optionally bounded as ring buffers."""
+from array import array
+
+import torch
+
+__all__ = ["SampleBuffer", "EventBuffer", "IterationLog"]
+
+
+class SampleBuffer:
+    """One tensor of a fixed shape per record, stored on the tensor's device.
+
+    Capacity doubles when full (or is reserved ahead); with ``max_length`` it is a ring buffer that
+    keeps the last ``max_length`` records.
+    """
+
+    def __init__(self, max_length=None):
+        self.max_length = max_length
+        self.data = None
+        self.count = 0
+
+    def reserve(self, extra):
+        """Make room for ``extra`` more records without regrowing."""
+        if self.data is not None and self.max_length is None and self.count + extra > len(self.data):
+            self._resize(self.count + extra)
+
+    def append(self, value):
+        if self.data is None:
+            capacity = self.max_length or 64
+            self.data = torch.empty((capacity, *value.shape), dtype=value.dtype, device=value.device)
+        elif value.shape != self.data.shape[1:]:
+            raise ValueError(f"shape changed from {tuple(self.data.shape[1:])} to {tuple(value.shape)}")
+        elif value.dtype != self.data.dtype:
+            self.data = self.data.to(torch.promote_types(self.data.dtype, value.dtype))
+        if self.max_length is not None:
+            self.data[self.count % self.max_length].copy_(value)
+        else:
+            if self.count == len(self.data):
+                self._resize(2 * self.count)
+            self.data[self.count].copy_(value)
+        self.count += 1
+
+    def _resize(self, capacity):
+        grown = torch.empty((capacity, *self.data.shape[1:]), dtype=self.data.dtype, device=self.data.device)
+        grown[:self.count] = self.data[:self.count]
+        self.data = grown
+
+    @property
+    def kept(self):
+        """How many records are held (all of them, or the last ``max_length``)."""
+        return self.count if self.max_length is None else min(self.count, self.max_length)
+
+    def read(self, start=0):
+        """Records ``start`` (counted since the beginning) to the newest, oldest first."""
+        start = max(start, self.count - self.kept)
+        if self.data is None or start >= self.count:
+            shape = () if self.data is None else self.data.shape[1:]
+            dtype = torch.float32 if self.data is None else self.data.dtype
+            device = None if self.data is None else self.data.device
+            return torch.empty((0, *shape), dtype=dtype, device=device)
+        if self.max_length is None:
+            return self.data[start:self.count]
+        first, last = start % self.max_length, (self.count - 1) % self.max_length + 1
+        if first < last:
+            return self.data[first:last]
+        return torch.cat((self.data[first:], self.data[:last]))
+
+    def clear(self):
+        self.data = None
+        self.count = 0
+
+
+class EventBuffer:
+    """Rows of ints (``(t, i)`` or ``(t, i, j)``) appended in blocks, growing by doubling.
+
+    With ``max_length`` only the newest ``max_length`` rows are kept (compacted lazily).
+    """
+
+    def __init__(self, max_length=None):
+        self.max_length = max_length
+        self.data = None
+        self.start = 0
+        self.end = 0
+        self.count = 0
+
+    def append(self, t, indices):
+        rows = indices.shape[0]
+        if self.data is None:
+            capacity = max(2 * (self.max_length or 512), rows)
+            self.data = torch.empty((capacity, 1 + indices.shape[1]), dtype=torch.int64, device=indices.device)
+        elif indices.shape[1] + 1 != self.data.shape[1]:
+            raise ValueError(f"the recorded tensor changed from {self.data.shape[1] - 1} to {indices.shape[1]} dimensions")
+        if self.end + rows > len(self.data):
+            self._make_room(rows)
+        block = self.data[self.end:self.end + rows]
+        block[:, 0] = t
+        block[:, 1:] = indices
+        self.end += rows
+        self.count += rows
+        if self.max_length is not None and self.end - self.start > self.max_length:
+            self.start = self.end - self.max_length
+
+    def _make_room(self, rows):
+        kept = self.data[self.start:self.end]
+        capacity = len(self.data)
+        if self.max_length is None or len(kept) + rows > capacity:
+            capacity = max(2 * capacity, len(kept) + rows)
+        fresh = torch.empty((capacity, self.data.shape[1]), dtype=self.data.dtype, device=self.data.device)
+        fresh[:len(kept)] = kept
+        self.data, self.start, self.end = fresh, 0, len(kept)
+
+    def read(self, start=0):
+        """Rows ``start`` (counted since the beginning) to the newest."""
+        if self.data is None:
+            return torch.empty((0, 2), dtype=torch.int64)
+        first = max(start - (self.count - (self.end - self.start)), 0)
+        return self.data[self.start + first:self.end]
+
+    def clear(self):
+        self.__init__(self.max_length)
+
+
+class IterationLog:
+    """The iteration numbers at which a recorder recorded, on the host (no device copies)."""
+
+    def __init__(self, max_length=None):
+        self.max_length = max_length
+        self.values = array("q")
+        self.count = 0
+
+    def append(self, iteration):
+        if self.max_length is not None and len(self.values) == self.max_length:
+            self.values[self.count % self.max_length] = iteration
+        else:
+            self.values.append(iteration)
+        self.count += 1
+
+    def read(self, start=0):
+        kept = len(self.values)
+        values = self.values
+        if self.count > kept:
+            values = values[self.count % kept:] + values[:self.count % kept]
+        values = values[max(start - (self.count - kept), 0):]
+        if not values:
+            return torch.empty(0, dtype=torch.int64)
+        return torch.frombuffer(values, dtype=torch.int64).clone()
+
+    def clear(self):
+        self.values = array("q")
+        self.count = 0

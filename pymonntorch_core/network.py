@@ -1,0 +1,305 @@
+"""Network: the container of all groups, the execution order of behaviors, and the run loop."""
+import numbers
+import time
+import warnings
+
+import torch
+
+from .behavior import Behavior
+from .errors import ArgumentError, StateError, bad_argument, describe
+from .network_object import NetworkObject
+from .neuron_group import SynapseIndex
+from .recorder import Recorder
+
+__all__ = ["Network"]
+
+_FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+class Network(NetworkObject):
+    """The container of NeuronGroups and SynapseGroups; runs their behaviors in key order.
+
+    Behaviors of every object share one order: by int key, then by creation. ``initialize()``
+    initialises them in that order (recorders last) and resets the iteration to 0;
+    ``simulate_iterations(n)`` then runs ``n`` iterations, and ``net.iteration`` counts on across calls.
+
+    Example
+    -------
+    >>> net = Network(dtype=torch.float32, device="cpu")
+    >>> ng = NeuronGroup(size=100, net=net, behavior={1: MyBehavior(), 9: Recorder(["voltage"])})
+    >>> net.initialize(info=False)
+    >>> net.simulate_iterations(100, measure_block_time=False)
+    >>> net["voltage", 0].shape
+    torch.Size([100, 100])
+    """
+
+    def __init__(self, tag=None, behavior=None, dtype=torch.float32, device="cpu",
+                 synapse_mode="SxD", index=True):
+        self.device = _check_device(device)
+        if dtype not in _FLOAT_DTYPES:
+            raise bad_argument("Network", "dtype", "a floating torch dtype such as torch.float32", dtype)
+        if synapse_mode not in ("SxD", "DxS"):
+            raise bad_argument("Network", "synapse_mode", "'SxD' (src x dst matrices) or 'DxS'", synapse_mode)
+        self._def_dtype = dtype
+        self.transposed_synapse_matrix_mode = synapse_mode == "SxD"
+        self.index_neurons = bool(index)
+        self.NeuronGroups = []
+        self.SynapseGroups = []
+        self.Structures = []
+        self.sorted_behavior_execution_list = []
+        self._iteration = 0
+        self._initialized = False
+        self._changed_since_initialize = False
+        self._interrupted = None
+        super().__init__(self, "Network_1" if tag is None else tag, behavior)
+
+    # --- structure -------------------------------------------------------------------------
+    def _schedule(self, key, parent, behavior):
+        position = sum(1 for k, _, _ in self.sorted_behavior_execution_list if k <= key)
+        self.sorted_behavior_execution_list.insert(position, (key, parent, behavior))
+        self._changed_since_initialize = self._initialized
+
+    def _unschedule(self, parent, behavior):
+        self.sorted_behavior_execution_list = [
+            entry for entry in self.sorted_behavior_execution_list
+            if not (entry[1] is parent and entry[2] is behavior)
+        ]
+
+    def _add_structure(self, obj, kind_list):
+        kind_list.append(obj)
+        self.Structures.append(obj)
+        if obj.tags[0] not in vars(self):
+            setattr(self, obj.tags[0], obj)
+        self._changed_since_initialize = self._initialized
+        self._index_synapses()
+
+    def _index_synapses(self):
+        """Rebuild every group's afferent/efferent synapse lists (groups created in any order)."""
+        tags = {tag for sg in self.SynapseGroups for tag in sg.tags}
+        for ng in self.NeuronGroups:
+            ng.afferent_synapses = SynapseIndex({"All": [], **{t: [] for t in tags}})
+            ng.efferent_synapses = SynapseIndex({"All": [], **{t: [] for t in tags}})
+        for sg in self.SynapseGroups:
+            for tag in [*sg.tags, "All"]:
+                sg.dst.afferent_synapses[tag].append(sg)
+                sg.src.efferent_synapses[tag].append(sg)
+
+    def all_objects(self):
+        """The network, then every group in creation order."""
+        return [self, *self.Structures]
+
+    def all_behaviors(self):
+        """Every behavior of every object, in execution order."""
+        return [b for _, _, b in self.sorted_behavior_execution_list]
+
+    def find_objects(self, key):
+        result = super().find_objects(key)
+        for obj in self.Structures:
+            result.extend(obj.search(key))
+        return result
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def initialize(self, info=True, warnings=True, storage_manager=None):
+        """Initialise every behavior in key order (recorders last), resetting state and iteration.
+
+        With ``info`` the network's summary is printed.
+        """
+        self.check_unique_tags(warnings)
+        self._iteration = 0
+        self._interrupted = None
+        order = self.sorted_behavior_execution_list
+        for _, parent, behavior in [e for e in order if not e[2].initialize_last] + \
+                                   [e for e in order if e[2].initialize_last]:
+            behavior._attach(parent)
+            if not behavior.initialize_on_init:
+                behavior.initialize(parent)
+                behavior.check_unused_attrs()
+        self._initialized = True
+        self._changed_since_initialize = False
+        if info:
+            print(self)
+        if storage_manager is not None:
+            storage_manager.save_param("info", str(self))
+
+    def check_unique_tags(self, warn=True):
+        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...)."""
+        seen = []
+        for ng in self.NeuronGroups:
+            first = ng.tags[0]
+            if first in seen:
+                new = first + chr(97 + seen.count(first))
+                if warn:
+                    warnings.warn(
+                        f"NeuronGroup tag {first!r} is already used; renamed to {new!r} "
+                        f"(give groups distinct tags, extra tags after a comma)",
+                        stacklevel=3,
+                    )
+                ng.tags[0] = new
+                ng.tags.insert(1, first)
+            seen.append(first)
+
+    def simulate_iteration(self, measure_behavior_execution_time=False):
+        """Run one iteration; with ``measure_behavior_execution_time`` return ms per behavior key."""
+        if not measure_behavior_execution_time:
+            self._run(1)
+            return None
+        self._check_runnable()
+        times = {}
+        self._iteration += 1
+        for key, parent, behavior in self.sorted_behavior_execution_list:
+            if behavior.behavior_enabled:
+                start = time.perf_counter()
+                behavior.forward(parent)
+                times[key] = times.get(key, 0.0) + (time.perf_counter() - start) * 1000
+        return times
+
+    def simulate_iterations(self, iterations, batch_size=-1, measure_block_time=True,
+                            disable_recording=False, batch_progress_update_func=None):
+        """Run ``iterations`` iterations, in batches of ``batch_size`` (-1: one batch).
+
+        ``measure_block_time`` prints each batch's duration and returns the last one in ms;
+        ``disable_recording`` pauses every recorder for this call. If a behavior raises, the
+        exception carries a note naming it, its object and the iteration; state and records are
+        kept, and the next call first finishes the interrupted iteration from that behavior.
+        """
+        iterations = _count("iterations", iterations, allow_zero=True)
+        if batch_size != -1:
+            batch_size = _count("batch_size", batch_size, allow_zero=False)
+        self._check_runnable()
+        batches = [iterations] if batch_size == -1 else \
+            [batch_size] * (iterations // batch_size) + ([iterations % batch_size] if iterations % batch_size else [])
+        for recorder in self._recorders():
+            recorder._reserve(iterations)
+        elapsed_ms = None
+        objects = self.all_objects()
+        saved = [obj.recording for obj in objects]
+        if disable_recording:
+            for obj in objects:
+                obj.recording = False
+        try:
+            for number, size in enumerate(batches, 1):
+                start = time.perf_counter()
+                self._run(size)
+                elapsed_ms = (time.perf_counter() - start) * 1000
+                if measure_block_time:
+                    rate = size / elapsed_ms * 1000 if elapsed_ms else float("inf")
+                    print(f"\rbatch {number}/{len(batches)}: {size} iterations in {elapsed_ms:.1f} ms "
+                          f"({rate:.0f} it/s)", end="")
+                if batch_progress_update_func is not None:
+                    batch_progress_update_func(number / len(batches) * 100.0, self)
+        finally:
+            if disable_recording:
+                for obj, flag in zip(objects, saved):
+                    obj.recording = flag
+            if measure_block_time and elapsed_ms is not None:
+                print()
+        return elapsed_ms if measure_block_time else None
+
+    def _check_runnable(self):
+        if not self._initialized:
+            raise StateError(f"{self._label()}: call net.initialize() before simulating")
+        if self._changed_since_initialize:
+            raise StateError(
+                f"{self._label()}: groups or behaviors were added after initialize(); call "
+                f"net.initialize() again (it resets state) or add behaviors with add_behavior()"
+            )
+
+    def _recorders(self):
+        return [b for _, _, b in self.sorted_behavior_execution_list if isinstance(b, Recorder)]
+
+    def _run(self, iterations):
+        """The inner loop: ``iterations`` iterations of every enabled behavior in order."""
+        self._check_runnable()
+        plan = [(b, p, b.forward) for _, p, b in self.sorted_behavior_execution_list
+                if type(b).forward is not _EMPTY_FORWARD]
+        if iterations and self._interrupted is not None:
+            resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
+                           and e[1] is self._interrupted[1]), len(plan))
+            self._interrupted = None
+            self._execute(plan[resume:])
+            iterations -= 1
+        for _ in range(iterations):
+            self._iteration += 1
+            self._execute(plan)
+
+    def _execute(self, plan):
+        entry = None
+        try:
+            for entry in plan:
+                if entry[0].behavior_enabled:
+                    entry[2](entry[1])
+        except BaseException as error:
+            behavior, parent = entry[0], entry[1]
+            self._interrupted = (behavior, parent)
+            if isinstance(error, Exception):
+                key = next(k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent)
+                error.add_note(
+                    f"raised in {behavior!r} (key {key}) of {parent._label()} at iteration "
+                    f"{self._iteration}; state and records are kept, and the next "
+                    f"simulate_iterations() call finishes this iteration from this behavior"
+                )
+            raise
+
+    # --- recording -------------------------------------------------------------------------
+    def recording_off(self):
+        """Pause every recorder."""
+        for obj in self.all_objects():
+            obj.recording = False
+
+    def recording_on(self):
+        """Resume every recorder."""
+        for obj in self.all_objects():
+            obj.recording = True
+
+    def clear_recorder(self, keys=None):
+        """Empty the recorders (all, or those at the given behavior keys)."""
+        for key, _, behavior in self.sorted_behavior_execution_list:
+            if isinstance(behavior, Recorder) and (keys is None or key in keys):
+                behavior.clear_recorder()
+
+    def set_behaviors(self, tag, enabled):
+        """Enable or disable every behavior found by ``tag`` in the whole network."""
+        for obj in self.all_objects():
+            NetworkObject.set_behaviors(obj, tag, enabled)
+
+    def __repr__(self):
+        neurons = sum(ng.size for ng in self.NeuronGroups)
+        synapses = sum(sg.src.size * sg.dst.size for sg in self.SynapseGroups)
+        lines = [
+            f"Network{self.tags}(Neurons: {neurons}|{len(self.NeuronGroups)} groups, "
+            f"Synapses: {synapses}|{len(self.SynapseGroups)} groups, "
+            f"{str(self._def_dtype).replace('torch.', '')} on {self.device}){{{self._behavior_summary()}}}"
+        ]
+        lines += [repr(obj) for obj in self.Structures]
+        return "\n".join(lines)
+
+
+_EMPTY_FORWARD = Behavior.forward
+
+
+def _count(name, value, allow_zero):
+    if isinstance(value, str):
+        raise ArgumentError(f"Network.simulate_iterations.{name}: must be an int number of iterations, got the string {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (0 if allow_zero else 1):
+        expected = "an int >= 0" if allow_zero else "a positive int or -1"
+        raise bad_argument("Network.simulate_iterations", name, expected, value)
+    return int(value)
+
+
+def _check_device(device):
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise bad_argument("Network", "device", "a torch device such as 'cpu' or 'cuda:0'", device) from None
+    if parsed.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ArgumentError(f"Network.device: {device!r} is not available: torch sees no CUDA device")
+        if parsed.index is not None and parsed.index >= torch.cuda.device_count():
+            raise ArgumentError(
+                f"Network.device: {device!r} is not available: torch sees {torch.cuda.device_count()} CUDA device(s)"
+            )
+    elif parsed.type == "mps" and not torch.backends.mps.is_available():
+        raise ArgumentError(f"Network.device: {device!r} is not available on this machine")
+    elif parsed.type not in ("cpu", "cuda", "mps", "xpu", "meta"):
+        raise ArgumentError(f"Network.device: unsupported device {describe(device)}")
+    return device

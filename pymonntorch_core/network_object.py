@@ -1,0 +1,159 @@
+"""Common base of Network, NeuronGroup and SynapseGroup: behaviors, tensor factories, tags."""
+import numbers
+
+from .behavior import Behavior
+from .errors import ArgumentError, bad_argument, describe
+from .modes import make_tensor
+from .tagging import TaggableObject
+
+__all__ = ["NetworkObject"]
+
+
+class NetworkObject(TaggableObject):
+    """An object of a network that owns behaviors, keyed by int in execution order."""
+
+    def __init__(self, network, tag, behavior):
+        super().__init__(tag)
+        self.network = network
+        self.device = network.device
+        self.behavior = self._check_behaviors(behavior)
+        self.recording = True
+        for key in sorted(self.behavior):
+            b = self.behavior[key]
+            if b.tags[0] not in vars(self):
+                setattr(self, b.tags[0], b)
+            network._schedule(key, self, b)
+            if b.initialize_on_init:
+                b._attach(self)
+                b.initialize(self)
+
+    def _check_behaviors(self, behavior):
+        owner = type(self).__name__
+        if behavior is None:
+            return {}
+        if isinstance(behavior, (list, tuple)):
+            behavior = dict(enumerate(behavior))
+        if not isinstance(behavior, dict):
+            raise bad_argument(owner, "behavior", "a dict {int key: Behavior()} or a list of Behavior", behavior)
+        for key, b in behavior.items():
+            if isinstance(key, bool) or not isinstance(key, numbers.Integral):
+                raise ArgumentError(
+                    f"{owner}.behavior: keys must be ints giving the execution order, got {describe(key)}"
+                )
+            _check_behavior(owner, key, b)
+        return dict(behavior)
+
+    @property
+    def def_dtype(self):
+        """The network's floating point dtype, used by vector() and matrix()."""
+        return self.network._def_dtype
+
+    @property
+    def iteration(self):
+        """The current iteration: 0 before the first, 1 inside the first forward."""
+        return self.network._iteration
+
+    @iteration.setter
+    def iteration(self, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            raise bad_argument(self._label(), "iteration", "an int >= 0", value)
+        self.network._iteration = int(value)
+
+    def tensor(self, mode, dim, scale=None, density=None, dtype=None):
+        """A new tensor of shape ``dim`` filled by ``mode`` (see ``vector``)."""
+        shape = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        return self._fill("tensor", mode, shape, scale, density, dtype, False)
+
+    def _fill(self, method, mode, shape, scale, density, dtype, plot):
+        result = make_tensor(
+            f"{self._label()}.{method}", mode, shape, self.device,
+            self.def_dtype if dtype is None else dtype, scale, density,
+        )
+        if plot:
+            import matplotlib.pyplot as plt
+
+            plt.hist(result.flatten().cpu().numpy(), bins=30)
+            plt.show()
+        return result
+
+    def add_behavior(self, key, behavior, initialize=True):
+        """Add ``behavior`` at ``key``; it is initialised at once unless ``initialize=False``."""
+        self._check_behaviors({key: behavior})
+        if key in self.behavior:
+            raise ArgumentError(
+                f"{self._label()}.add_behavior: key {key} is taken by {self.behavior[key]!r}; "
+                f"free keys run in any order you choose"
+            )
+        self.behavior[key] = behavior
+        if behavior.tags[0] not in vars(self):
+            setattr(self, behavior.tags[0], behavior)
+        self.network._schedule(key, self, behavior)
+        if initialize:
+            behavior._attach(self)
+            behavior.initialize(self)
+            behavior.check_unused_attrs()
+        return behavior
+
+    def add_behaviors(self, behaviors):
+        """Add several behaviors given as ``{key: behavior}``."""
+        for key, behavior in behaviors.items():
+            self.add_behavior(key, behavior)
+        return behaviors
+
+    def remove_behavior(self, key_tag_or_behavior):
+        """Remove behaviors matching a key, a tag, an instance or a class."""
+        selector = key_tag_or_behavior
+        for key in [k for k, b in self.behavior.items() if _matches(k, b, selector)]:
+            behavior = self.behavior.pop(key)
+            self.network._unschedule(self, behavior)
+            if vars(self).get(behavior.tags[0]) is behavior:
+                delattr(self, behavior.tags[0])
+
+    def set_behaviors(self, tag, enabled):
+        """Enable or disable the behaviors found by ``tag``."""
+        for b in self.search(tag):
+            if isinstance(b, Behavior):
+                b.behavior_enabled = bool(enabled)
+
+    def activate_behaviors(self, tag):
+        self.set_behaviors(tag, True)
+
+    def deactivate_behaviors(self, tag):
+        self.set_behaviors(tag, False)
+
+    def find_objects(self, key):
+        result = []
+        if not isinstance(key, bool) and isinstance(key, int) and key in self.behavior:
+            result.append(self.behavior[key])
+        for b in self.behavior.values():
+            result.extend(b.search(key))
+        return result
+
+    def _behavior_summary(self):
+        return ", ".join(f"{k}: {self.behavior[k]!r}" for k in sorted(self.behavior))
+
+
+def _matches(key, behavior, selector):
+    if isinstance(selector, type):
+        return isinstance(behavior, selector)
+    if isinstance(selector, Behavior):
+        return behavior is selector
+    if isinstance(selector, str):
+        return selector in behavior.tags
+    return key == selector
+
+
+def _check_behavior(owner, key, behavior):
+    if isinstance(behavior, type) and issubclass(behavior, Behavior):
+        raise ArgumentError(
+            f"{owner}.behavior[{key}]: must be a Behavior instance, got {describe(behavior)}; "
+            f"did you mean {behavior.__name__}()?"
+        )
+    if not isinstance(behavior, Behavior):
+        raise bad_argument(owner, f"behavior[{key}]", "a Behavior instance", behavior)
+    if not isinstance(getattr(behavior, "init_kwargs", None), dict):
+        raise ArgumentError(
+            f"{owner}.behavior[{key}]: {type(behavior).__name__} was not set up; its __init__ must "
+            f"call super().__init__(...)"
+        )
+

@@ -1,0 +1,226 @@
+"""Recorder and EventRecorder: record variables and expressions of an object during a run."""
+import math
+import numbers
+
+import numpy as np
+import torch
+
+from .behavior import Behavior
+from .buffers import EventBuffer, IterationLog, SampleBuffer
+from .errors import ArgumentError, RecorderError, bad_argument, close_matches, describe
+from .expressions import Expression
+
+__all__ = ["Recorder", "EventRecorder"]
+
+
+class Recorder(Behavior):
+    """Records variables or expressions of its object, one sample per recorded iteration.
+
+    ``Recorder(['voltage', 'torch.mean(voltage)'], gap_width=0, max_length=None)`` records at its
+    own behavior key every ``max(gap_width, 1)`` iterations. Samples stay on the object's device in
+    preallocated buffers (a ring of the last ``max_length`` samples when given); ``net['voltage', 0]``
+    returns them as a ``(T, ...)`` tensor. Expressions may use ``torch`` and the object's attributes
+    only (see ``pymonntorch_core.expressions``).
+
+    Example
+    -------
+    >>> ng = NeuronGroup(size=10, net=net, behavior={1: Lif(), 9: Recorder(["voltage"])})
+    >>> net.initialize(info=False); net.simulate_iterations(100, measure_block_time=False)
+    >>> net["voltage", 0].shape
+    torch.Size([100, 10])
+    """
+
+    initialize_last = True
+
+    def __init__(self, *args, variables=None, gap_width=0, max_length=None, auto_annotate=True, tag=None):
+        name = type(self).__name__
+        if len(args) > 1:
+            raise ArgumentError(f"{name}: takes the variables as its only positional argument, got {len(args)}")
+        if args and variables is not None:
+            raise ArgumentError(f"{name}: variables given both by position and by keyword")
+        if args:
+            variables = args[0]
+        if isinstance(variables, str):
+            variables = [variables]
+        if not isinstance(variables, (list, tuple)) or not variables:
+            raise bad_argument(name, "variables", "a non-empty list of variable names or expressions", variables)
+        if isinstance(gap_width, bool) or not isinstance(gap_width, numbers.Integral) or gap_width < 0:
+            raise bad_argument(name, "gap_width", "an int >= 0", gap_width)
+        if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral)
+                                       or max_length < 1):
+            raise bad_argument(name, "max_length", "None or an int >= 1", max_length)
+        if len(set(variables)) != len(variables):
+            raise ArgumentError(f"{name}.variables: each variable may appear once, got {list(variables)!r}")
+        expressions = []
+        for text in variables:
+            try:
+                expressions.append(Expression(text))
+            except ArgumentError as error:
+                raise ArgumentError(f"{name}.variables: {error}") from None
+        kwargs = {"gap_width": gap_width, "max_length": max_length, "auto_annotate": auto_annotate, "tag": tag}
+        super().__init__(list(variables), **kwargs)
+        self._expressions = expressions
+        self._period = max(int(gap_width), 1)
+        self._max_length = None if max_length is None else int(max_length)
+        self._counter = 0
+        self._buffers = {e.text: self._new_buffer() for e in expressions}
+        self._iterations = IterationLog(self._max_length)
+        self._object = None
+
+    def _new_buffer(self):
+        return SampleBuffer(self._max_length)
+
+    @property
+    def gap_width(self):
+        return self.init_kwargs["gap_width"]
+
+    @property
+    def max_length(self):
+        return self._max_length
+
+    @property
+    def variables(self):
+        """``{variable: recorded tensor}``, freshly read."""
+        return {name: self.read(name) for name in self._buffers}
+
+    @property
+    def count(self):
+        """How many times this recorder has recorded since initialise (including dropped samples)."""
+        return self._iterations.count
+
+    def initialize(self, obj):
+        super().initialize(obj)
+        self.used_attr_keys.extend(self.init_kwargs)
+        self._object = obj
+        self.clear_recorder()
+
+    def clear_recorder(self):
+        """Forget everything recorded so far."""
+        self._counter = 0
+        self._iterations.clear()
+        for buffer in self._buffers.values():
+            buffer.clear()
+
+    reset = clear_recorder
+
+    def _reserve(self, iterations):
+        for buffer in self._buffers.values():
+            if isinstance(buffer, SampleBuffer):
+                buffer.reserve(math.ceil(iterations / self._period))
+
+    def forward(self, obj):
+        if not obj.recording:
+            return
+        self._counter += 1
+        if self._counter < self._period:
+            return
+        self._counter = 0
+        values = [self._evaluate(e, obj) for e in self._expressions]
+        for expression, value in zip(self._expressions, values):
+            self._store(expression.text, value, obj)
+        self._iterations.append(obj.network._iteration)
+
+    def _evaluate(self, expression, obj):
+        try:
+            value = expression.evaluate(obj)
+        except AttributeError as error:
+            missing = [n for n in expression.names if not hasattr(obj, n)]
+            if not missing:
+                raise self._failure(expression, obj, error) from error
+            public = [k for k in vars(obj) if not k.startswith("_")]
+            raise RecorderError(
+                f"{type(self).__name__} on {obj._label()}: variable {missing[0]!r} of {expression.text!r} "
+                f"does not exist at iteration {obj.iteration}{close_matches(missing[0], public)}"
+            ) from None
+        except ArgumentError:
+            raise
+        except Exception as error:
+            raise self._failure(expression, obj, error) from error
+        return self._as_tensor(expression, value, obj)
+
+    def _failure(self, expression, obj, error):
+        return RecorderError(
+            f"{type(self).__name__} on {obj._label()} could not evaluate {expression.text!r} at "
+            f"iteration {obj.iteration}: {error}"
+        )
+
+    def _as_tensor(self, expression, value, obj):
+        if isinstance(value, torch.Tensor):
+            return value
+        if isinstance(value, bool):
+            return torch.tensor(value)
+        if isinstance(value, numbers.Integral):
+            return torch.tensor(int(value), dtype=torch.int64)
+        if isinstance(value, numbers.Real):
+            return torch.tensor(float(value), dtype=obj.def_dtype)
+        if isinstance(value, np.ndarray):
+            return torch.from_numpy(value)
+        raise RecorderError(
+            f"{type(self).__name__} on {obj._label()}: {expression.text!r} must give a tensor or a "
+            f"number, got {describe(value)}"
+        )
+
+    def _store(self, name, value, obj):
+        try:
+            self._buffers[name].append(value.detach())
+        except ValueError as error:
+            raise RecorderError(f"{type(self).__name__} on {obj._label()}: {name!r}: {error}") from None
+
+    def read(self, name, start=0):
+        """The samples of ``name`` recorded since sample number ``start`` (0: all that are kept)."""
+        if name not in self._buffers:
+            raise ArgumentError(
+                f"{type(self).__name__}.read: {name!r} is not recorded here{close_matches(name, self._buffers)} "
+                f"(recorded: {', '.join(self._buffers)})"
+            )
+        return self._buffers[name].read(start)
+
+    def iterations(self, start=0):
+        """The iteration of each sample, since sample number ``start``, as an int64 tensor."""
+        return self._iterations.read(start)
+
+    def find_objects(self, key):
+        if isinstance(key, str) and key in self._buffers:
+            return [self.read(key)]
+        return []
+
+    def tunable_parameters(self):
+        return []
+
+    def __repr__(self):
+        extras = "".join(f", {k}={self.init_kwargs[k]!r}" for k, default in
+                         (("gap_width", 0), ("max_length", None), ("tag", None)) if self.init_kwargs[k] != default)
+        return f"{type(self).__name__}({self.init_kwargs['arg_0']!r}{extras})"
+
+
+class EventRecorder(Recorder):
+    """Records where a tensor is non-zero (e.g. spikes) as rows ``(t, i)``: iteration and index.
+
+    ``net['spike', 0]`` is the ``(K, 2)`` int64 table, ``net['spike.t', 0]`` and ``net['spike.i', 0]``
+    its columns. With ``max_length`` only the newest ``max_length`` events are kept.
+    """
+
+    def _new_buffer(self):
+        return EventBuffer(self._max_length)
+
+    def _store(self, name, value, obj):
+        try:
+            self._buffers[name].append(obj.network._iteration, torch.nonzero(value))
+        except ValueError as error:
+            raise RecorderError(f"{type(self).__name__} on {obj._label()}: {name!r}: {error}") from None
+
+    def event_count(self, name):
+        """How many events of ``name`` were recorded since initialise (including dropped ones)."""
+        return self._buffers[name].count
+
+    def find_objects(self, key):
+        if not isinstance(key, str):
+            return []
+        if key in self._buffers:
+            return [self.read(key)]
+        base, _, column = key.rpartition(".")
+        if base in self._buffers and column in ("t", "i", "j", "k"):
+            table = self.read(base)
+            position = "tijk".index(column)
+            return [table[:, position]] if position < table.shape[1] else []
+        return []
