@@ -16,33 +16,38 @@ class SampleBuffer:
     def __init__(self, max_length=None):
         self.max_length = max_length
         self.data = None
+        self.capacity = max_length or 64
         self.count = 0
 
     def reserve(self, extra):
         """Make room for ``extra`` more records without regrowing."""
-        if self.data is not None and self.max_length is None and self.count + extra > len(self.data):
+        if self.max_length is None and self.count + extra > self.capacity:
             self._resize(self.count + extra)
 
     def append(self, value):
-        if self.data is None:
-            capacity = self.max_length or 64
-            self.data = torch.empty((capacity, *value.shape), dtype=value.dtype, device=value.device)
-        elif value.shape != self.data.shape[1:]:
-            raise ValueError(f"shape changed from {tuple(self.data.shape[1:])} to {tuple(value.shape)}")
-        elif value.dtype != self.data.dtype:
-            self.data = self.data.to(torch.promote_types(self.data.dtype, value.dtype))
+        data = self.data
+        if data is None:
+            data = self.data = torch.empty((self.capacity, *value.shape), dtype=value.dtype, device=value.device)
+            self.shape = value.shape
+        elif value.shape != self.shape:
+            raise ValueError(f"shape changed from {tuple(self.shape)} to {tuple(value.shape)}")
+        elif value.dtype != data.dtype:
+            data = self.data = data.to(torch.promote_types(data.dtype, value.dtype))
         if self.max_length is not None:
-            self.data[self.count % self.max_length].copy_(value)
+            data[self.count % self.max_length].copy_(value)
         else:
-            if self.count == len(self.data):
-                self._resize(2 * self.count)
-            self.data[self.count].copy_(value)
+            if self.count == self.capacity:
+                data = self._resize(2 * self.count)
+            data[self.count].copy_(value)
         self.count += 1
 
     def _resize(self, capacity):
-        grown = torch.empty((capacity, *self.data.shape[1:]), dtype=self.data.dtype, device=self.data.device)
-        grown[:self.count] = self.data[:self.count]
-        self.data = grown
+        self.capacity = capacity
+        if self.data is not None:
+            grown = torch.empty((capacity, *self.data.shape[1:]), dtype=self.data.dtype, device=self.data.device)
+            grown[:self.count] = self.data[:self.count]
+            self.data = grown
+        return self.data
 
     @property
     def kept(self):
@@ -52,11 +57,10 @@ class SampleBuffer:
     def read(self, start=0):
         """Records ``start`` (counted since the beginning) to the newest, oldest first."""
         start = max(start, self.count - self.kept)
-        if self.data is None or start >= self.count:
-            shape = () if self.data is None else self.data.shape[1:]
-            dtype = torch.float32 if self.data is None else self.data.dtype
-            device = None if self.data is None else self.data.device
-            return torch.empty((0, *shape), dtype=dtype, device=device)
+        if self.data is None:
+            return torch.empty(0)
+        if start >= self.count:
+            return self.data[:0]
         if self.max_length is None:
             return self.data[start:self.count]
         first, last = start % self.max_length, (self.count - 1) % self.max_length + 1
@@ -65,8 +69,7 @@ class SampleBuffer:
         return torch.cat((self.data[first:], self.data[:last]))
 
     def clear(self):
-        self.data = None
-        self.count = 0
+        self.__init__(self.max_length)
 
 
 class EventBuffer:
@@ -78,6 +81,7 @@ class EventBuffer:
     def __init__(self, max_length=None):
         self.max_length = max_length
         self.data = None
+        self.capacity = 0
         self.start = 0
         self.end = 0
         self.count = 0
@@ -85,11 +89,11 @@ class EventBuffer:
     def append(self, t, indices):
         rows = indices.shape[0]
         if self.data is None:
-            capacity = max(2 * (self.max_length or 512), rows)
-            self.data = torch.empty((capacity, 1 + indices.shape[1]), dtype=torch.int64, device=indices.device)
+            self.capacity = max(2 * (self.max_length or 512), rows)
+            self.data = torch.empty((self.capacity, 1 + indices.shape[1]), dtype=torch.int64, device=indices.device)
         elif indices.shape[1] + 1 != self.data.shape[1]:
             raise ValueError(f"the recorded tensor changed from {self.data.shape[1] - 1} to {indices.shape[1]} dimensions")
-        if self.end + rows > len(self.data):
+        if self.end + rows > self.capacity:
             self._make_room(rows)
         block = self.data[self.end:self.end + rows]
         block[:, 0] = t
@@ -101,10 +105,9 @@ class EventBuffer:
 
     def _make_room(self, rows):
         kept = self.data[self.start:self.end]
-        capacity = len(self.data)
-        if self.max_length is None or len(kept) + rows > capacity:
-            capacity = max(2 * capacity, len(kept) + rows)
-        fresh = torch.empty((capacity, self.data.shape[1]), dtype=self.data.dtype, device=self.data.device)
+        if self.max_length is None or len(kept) + rows > self.capacity:
+            self.capacity = max(2 * self.capacity, len(kept) + rows)
+        fresh = torch.empty((self.capacity, self.data.shape[1]), dtype=self.data.dtype, device=self.data.device)
         fresh[:len(kept)] = kept
         self.data, self.start, self.end = fresh, 0, len(kept)
 

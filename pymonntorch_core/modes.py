@@ -87,6 +87,7 @@ _FACTORIES = {
     "cauchy": _cauchy, "geometric": _geometric, "bernoulli": _bernoulli, "poisson": _poisson,
 }
 MODE_NAMES = tuple(_FACTORIES)
+_FAST = {}  # mode string -> factory, for the per-iteration path
 
 
 class _ModeError(Exception):
@@ -144,6 +145,20 @@ def make_tensor(owner, mode, shape, device, dtype, scale=None, density=None):
     Density keeps each entry with probability ``density`` (one uniform draw per entry, after the
     values are drawn); ``owner`` names the calling object in error messages.
     """
+    factory = _FAST.get(mode) if isinstance(mode, str) else None
+    if factory is None:
+        factory = _factory(owner, mode)
+    result = factory(shape, device, dtype)
+    if density is not None:
+        result = result * _density_mask(owner, density, shape, device)
+    if scale is not None:
+        if isinstance(scale, bool) or not isinstance(scale, (numbers.Real, torch.Tensor)):
+            raise ArgumentError(f"{owner}.scale: must be a number or a tensor, got {describe(scale)}")
+        result *= scale
+    return result
+
+
+def _factory(owner, mode):
     if isinstance(mode, bool) or not isinstance(mode, (str, numbers.Real)):
         raise ArgumentError(
             f"{owner}.mode: must be a mode string such as 'zeros', 'uniform' or 'normal(0, 1)', "
@@ -155,14 +170,9 @@ def make_tensor(owner, mode, shape, device, dtype, scale=None, density=None):
         factory = _parse(mode)
     except _ModeError as error:
         raise ArgumentError(f"{owner}.mode: cannot use {mode!r}: {error}") from None
-    result = factory(shape, device, dtype)
-    if density is not None:
-        result = result * _density_mask(owner, density, shape, device)
-    if scale is not None:
-        if isinstance(scale, bool) or not isinstance(scale, (numbers.Real, torch.Tensor)):
-            raise ArgumentError(f"{owner}.scale: must be a number or a tensor, got {describe(scale)}")
-        result *= scale
-    return result
+    if isinstance(mode, str) and len(_FAST) < 512:
+        _FAST[mode] = factory
+    return factory
 
 
 def _density_mask(owner, density, shape, device):
@@ -172,6 +182,8 @@ def _density_mask(owner, density, shape, device):
         if density.dim() == 1 and len(shape) == 2:
             density = density[:, None]
         return torch.rand(shape, device=device) <= density.to(device)
+    if density.__class__ is float and 0.0 <= density <= 1.0:
+        return torch.rand(shape, device=device) <= density
     if isinstance(density, bool) or not isinstance(density, numbers.Real) or not 0 <= density <= 1:
         raise ArgumentError(f"{owner}.density: must be a number in [0, 1], got {describe(density)}")
     return torch.rand(shape, device=device) <= density

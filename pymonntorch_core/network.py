@@ -57,7 +57,6 @@ class Network(NetworkObject):
     def _schedule(self, key, parent, behavior):
         position = sum(1 for k, _, _ in self.sorted_behavior_execution_list if k <= key)
         self.sorted_behavior_execution_list.insert(position, (key, parent, behavior))
-        self._changed_since_initialize = self._initialized
 
     def _unschedule(self, parent, behavior):
         self.sorted_behavior_execution_list = [

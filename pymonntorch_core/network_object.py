@@ -92,6 +92,8 @@ class NetworkObject(TaggableObject):
             behavior._attach(self)
             behavior.initialize(self)
             behavior.check_unused_attrs()
+        else:
+            self.network._changed_since_initialize = self.network._initialized
         return behavior
 
     def add_behaviors(self, behaviors):

@@ -123,6 +123,8 @@ class Recorder(Behavior):
     def _evaluate(self, expression, obj):
         try:
             value = expression.evaluate(obj)
+            if value.__class__ is torch.Tensor:
+                return value
         except AttributeError as error:
             missing = [n for n in expression.names if not hasattr(obj, n)]
             if not missing:
@@ -162,7 +164,7 @@ class Recorder(Behavior):
 
     def _store(self, name, value, obj):
         try:
-            self._buffers[name].append(value.detach())
+            self._buffers[name].append(value)
         except ValueError as error:
             raise RecorderError(f"{type(self).__name__} on {obj._label()}: {name!r}: {error}") from None
 
