@@ -71,6 +71,20 @@ class SampleBuffer:
     def clear(self):
         self.__init__(self.max_length)
 
+    def state(self):
+        return {"count": self.count, "values": self.read().clone()}
+
+    def load_state(self, state, device):
+        self.clear()
+        values, self.count = state["values"].to(device), state["count"]
+        if values.numel() or values.dim() > 1:
+            kept = values.shape[0]
+            self.capacity = self.max_length or max(self.capacity, kept)
+            self.shape = values.shape[1:]
+            self.data = torch.empty((self.capacity, *self.shape), dtype=values.dtype, device=device)
+            slots = torch.arange(self.count - kept, self.count, device=device) % self.capacity
+            self.data[slots] = values
+
 
 class EventBuffer:
     """Rows of ints (``(t, i)`` or ``(t, i, j)``) appended in blocks, growing by doubling.
@@ -121,6 +135,18 @@ class EventBuffer:
     def clear(self):
         self.__init__(self.max_length)
 
+    def state(self):
+        return {"count": self.count, "rows": self.read().clone()}
+
+    def load_state(self, state, device):
+        self.clear()
+        rows, self.count = state["rows"].to(device), state["count"]
+        if rows.numel():
+            self.capacity = max(2 * (self.max_length or 512), rows.shape[0])
+            self.data = torch.empty((self.capacity, rows.shape[1]), dtype=torch.int64, device=device)
+            self.data[:rows.shape[0]] = rows
+            self.end = rows.shape[0]
+
 
 class IterationLog:
     """The iteration numbers at which a recorder recorded, on the host (no device copies)."""
@@ -150,3 +176,14 @@ class IterationLog:
     def clear(self):
         self.values = array("q")
         self.count = 0
+
+    def state(self):
+        return {"count": self.count, "values": self.read()}
+
+    def load_state(self, state, device=None):
+        values, self.count = state["values"].tolist(), state["count"]
+        kept = len(values)
+        self.values = array("q", values)
+        if self.max_length is not None and self.count > kept:
+            for j, value in enumerate(values):
+                self.values[(self.count - kept + j) % kept] = value

@@ -10,6 +10,7 @@ from .errors import ArgumentError, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
 from .recorder import Recorder
+from .snapshot import load_snapshot, restore_snapshot, save_snapshot, take_snapshot
 
 __all__ = ["Network"]
 
@@ -238,6 +239,26 @@ class Network(NetworkObject):
                     f"simulate_iterations() call finishes this iteration from this behavior"
                 )
             raise
+
+    # --- snapshots -------------------------------------------------------------------------
+    def snapshot(self):
+        """The exact current state (tensors, numbers, records, iteration, RNG) as a dict.
+
+        ``net.restore(snap)`` brings it back; ``net.save(path)`` / ``net.load(path)`` use a file.
+        """
+        return take_snapshot(self)
+
+    def restore(self, snapshot):
+        """Return to the state of ``snapshot``; continuing then repeats the original run exactly."""
+        restore_snapshot(self, snapshot)
+
+    def save(self, path):
+        """Save the current state to ``path`` (tensors and numbers only: safe to load)."""
+        save_snapshot(self, path)
+
+    def load(self, path):
+        """Restore the state saved by ``save`` (loaded with ``weights_only=True``: no code runs)."""
+        load_snapshot(self, path)
 
     # --- recording -------------------------------------------------------------------------
     def recording_off(self):

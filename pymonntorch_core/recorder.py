@@ -103,6 +103,16 @@ class Recorder(Behavior):
 
     reset = clear_recorder
 
+    def _record_state(self):
+        return {"counter": self._counter, "iterations": self._iterations.state(),
+                "buffers": {name: buffer.state() for name, buffer in self._buffers.items()}}
+
+    def _load_record_state(self, state):
+        self._counter = state["counter"]
+        self._iterations.load_state(state["iterations"])
+        for name, buffer in self._buffers.items():
+            buffer.load_state(state["buffers"][name], self.device)
+
     def _reserve(self, iterations):
         for buffer in self._buffers.values():
             if isinstance(buffer, SampleBuffer):
