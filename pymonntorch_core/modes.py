@@ -148,7 +148,10 @@ def make_tensor(owner, mode, shape, device, dtype, scale=None, density=None):
     factory = _FAST.get(mode) if isinstance(mode, str) else None
     if factory is None:
         factory = _factory(owner, mode)
-    result = factory(shape, device, dtype)
+    try:
+        result = factory(shape, device, dtype)
+    except (RuntimeError, OverflowError, TypeError) as error:
+        raise ArgumentError(f"{owner}.mode: cannot fill a {dtype} tensor with {mode!r}: {error}") from None
     if density is not None:
         result = result * _density_mask(owner, density, shape, device)
     if scale is not None:

@@ -56,7 +56,7 @@ class Recorder(Behavior):
             try:
                 expressions.append(Expression(text))
             except ArgumentError as error:
-                raise ArgumentError(f"{name}.variables: {error}") from None
+                raise type(error)(f"{name}.variables: {error}") from None
         kwargs = {"gap_width": gap_width, "max_length": max_length, "auto_annotate": auto_annotate, "tag": tag}
         super().__init__(list(variables), **kwargs)
         self._expressions = expressions

@@ -1,0 +1,348 @@
+"""The dashboard's controller: owns the Network and its run loop; plain Python, no widget imports.
+
+Widgets send intents (``play``, ``pause``, ``set_parameter``, ``select_group``) and listen to events:
+
+``"frame"``      new data may be drawn (at most ``frame_rate`` times a second during a run, and after
+                 every step, run and reset);
+``"state"``      running, error, rate or progress changed;
+``"parameter"``  a parameter or behavior switch changed (``change``: a ``Change``);
+``"selection"``  the selected group or neurons changed;
+``"reset"``      the network went back to its starting snapshot.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+import traceback
+from collections import defaultdict
+
+from .changelog import Change, ChangeLog, object_path
+from .sources import EventCursor, GroupSources, SampleCursor, find_sources, is_dashboard_behavior
+
+__all__ = ["Controller"]
+
+log = logging.getLogger(__name__)
+
+_CHUNK_SECONDS = 0.02      # one chunk of iterations between two yields to the event loop
+_MAX_CHUNK = 10_000
+
+
+class Controller:
+    """Runs ``net`` for the dashboard: play/pause/step/run/reset, live parameters, selection.
+
+    Parameters
+    ----------
+    net : Network
+        An initialised network.
+    variable, spike : str, optional
+        The plotted continuous variable (default: the first recorded or created float vector, e.g.
+        ``voltage``) and spike variable (default: the first recorded event or binary vector).
+    max_samples, max_events : int
+        Bounds of the recorders the dashboard attaches where the user records nothing.
+    frame_rate : float
+        Most ``"frame"`` events per second during a run.
+
+    Example
+    -------
+    >>> controller = Controller(net)
+    >>> controller.run(100)          # blocking: for scripts and nbval
+    >>> task = controller.play()     # in a notebook: returns at once, runs on the kernel's loop
+    >>> controller.pause()
+    """
+
+    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, max_events=200_000, frame_rate=20.0):
+        if not getattr(net, "_initialized", False):
+            raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
+        self.net = net
+        self.frame_rate = float(frame_rate)
+        self.sources: dict[int, GroupSources] = {}
+        for ng in net.NeuronGroups:
+            self.sources[id(ng)] = find_sources(ng, variable, spike, max_samples, max_events)
+        self._snapshot = net.snapshot()
+        self.log = ChangeLog(net.iteration)
+        self.steps_per_step = 1
+        self.speed_limit: float | None = None
+        self.error = ""
+        self.exception: BaseException | None = None
+        self.rate = 0.0
+        self.progress: tuple[int, int] | None = None   # (done, total) of the current run(N)
+        self.selected_group = net.NeuronGroups[0] if net.NeuronGroups else net
+        self.selected_neurons: list[int] = list(range(min(5, getattr(self.selected_group, "size", 0))))
+        self._listeners = defaultdict(list)
+        self._task: asyncio.Task | None = None
+        self._stop = False
+        self._running = False
+        self._last_frame = 0.0
+        self._rate_mark = (time.perf_counter(), net.iteration)
+
+    # --- events ------------------------------------------------------------------------------
+    def on(self, event: str, callback):
+        """Call ``callback(**details)`` on ``event``; returns ``callback``."""
+        self._listeners[event].append(callback)
+        return callback
+
+    def _emit(self, event, **details):
+        for callback in list(self._listeners[event]):
+            try:
+                callback(**details)
+            except Exception:  # a broken view must not stop the run
+                log.exception("pymonn_widgets: %s listener failed", event)
+
+    def frame(self, force=True):
+        """Ask the views to draw what is new (throttled to ``frame_rate`` unless ``force``)."""
+        now = time.perf_counter()
+        if force or now - self._last_frame >= 1.0 / self.frame_rate:
+            self._last_frame = now
+            self._update_rate(now)
+            self._emit("frame")
+            self._emit("state")
+
+    def _update_rate(self, now):
+        then, iteration = self._rate_mark
+        if now - then >= 0.25:
+            self.rate = (self.net.iteration - iteration) / (now - then)
+            self._rate_mark = (now, self.net.iteration)
+
+    # --- data --------------------------------------------------------------------------------
+    def sources_of(self, group) -> GroupSources | None:
+        return self.sources.get(id(group))
+
+    def sample_cursor(self, group) -> SampleCursor | None:
+        s = self.sources_of(group)
+        return None if s is None or s.sampler is None else SampleCursor(s.sampler, s.variable)
+
+    def event_cursor(self, group) -> EventCursor | None:
+        s = self.sources_of(group)
+        return None if s is None or s.events is None else EventCursor(s.events, s.spike)
+
+    # --- running -----------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    def _simulate(self, n):
+        """Run ``n`` iterations; on an error pause, keep records and show the traceback. Returns ok."""
+        try:
+            self.net.simulate_iterations(n, measure_block_time=False)
+            return True
+        except Exception as error:  # behaviors may raise anything; the run pauses and shows it
+            self.exception = error
+            self.error = "".join(traceback.format_exception(error))
+            self._stop = True
+            self._emit("state")
+            return False
+
+    def _clear_error(self):
+        if self.error:
+            self.error, self.exception = "", None
+            self._emit("state")
+
+    def run(self, n: int):
+        """Run ``n`` iterations now, blocking; views update during the run. Re-raises a behavior error
+        after pausing (state and records are kept; the next run continues the failed iteration)."""
+        n = _positive("run", n)
+        if self._running:
+            raise RuntimeError("Controller.run: a Play is going on; pause() first")
+        self._clear_error()
+        self._running, self._stop = True, False
+        self.progress = (0, n)
+        try:
+            done, chunk = 0, 1
+            while done < n and not self._stop:
+                size = min(chunk, n - done)
+                start = time.perf_counter()
+                if not self._simulate(size):
+                    break
+                done += size
+                chunk = _next_chunk(size, time.perf_counter() - start)
+                self.progress = (done, n)
+                self.frame(force=False)
+        finally:
+            self._running = False
+            self.frame()
+        if self.exception is not None:
+            raise self.exception
+
+    def step(self, n: int | None = None):
+        """Pause, then run ``n`` (default ``steps_per_step``) iterations at once."""
+        self.pause()
+        n = self.steps_per_step if n is None else _positive("step", n)
+        self._clear_error()
+        self._simulate(n)
+        self.frame()
+
+    def play(self, iterations: int | None = None) -> asyncio.Task | None:
+        """Start running (``iterations`` of them, or until ``pause``) as an asyncio task on the running
+        event loop (the kernel's) and return at once; the task yields after every chunk of ~20 ms."""
+        if self._running:
+            return self._task
+        if iterations is not None:
+            iterations = _positive("play", iterations)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop()
+        self._clear_error()
+        self._running, self._stop = True, False
+        self.progress = None if iterations is None else (0, iterations)
+        self._rate_mark = (time.perf_counter(), self.net.iteration)
+        self._emit("state")
+        self._task = loop.create_task(self._play(iterations))
+        return self._task
+
+    async def _play(self, total):
+        done, chunk = 0, 1
+        started, start_iteration = time.perf_counter(), self.net.iteration
+        try:
+            while not self._stop and (total is None or done < total):
+                size = chunk if total is None else min(chunk, total - done)
+                limit = self.speed_limit
+                if limit:
+                    size = max(1, min(size, math.ceil(limit / self.frame_rate)))
+                begin = time.perf_counter()
+                if not self._simulate(size):
+                    break
+                done += size
+                chunk = _next_chunk(size, time.perf_counter() - begin)
+                if total is not None:
+                    self.progress = (done, total)
+                self.frame(force=False)
+                delay = 0.0
+                if limit:
+                    delay = started + (self.net.iteration - start_iteration) / limit - time.perf_counter()
+                await asyncio.sleep(max(0.0, min(delay, 1.0)))
+        finally:
+            self._running = False
+            self._task = None
+            self.frame()
+
+    def pause(self):
+        """Stop a Play after its current chunk (within ~20 ms of work plus one turn of the loop)."""
+        self._stop = True
+        self._emit("state")
+
+    async def wait(self):
+        """Wait for the current Play to end (for tests and ``await`` in cells)."""
+        if self._task is not None:
+            await self._task
+
+    def reset(self):
+        """Pause and return to the state the dashboard started from (state, records, RNG, iteration).
+        The change log is cleared; parameters go back to their starting values."""
+        self.pause()
+        self.net.restore(self._snapshot)
+        self.log.clear(self.net.iteration)
+        self.progress = None
+        self.rate = 0.0
+        self._rate_mark = (time.perf_counter(), self.net.iteration)
+        self.error, self.exception = "", None
+        self._emit("reset")
+        self.frame()
+
+    # --- parameters --------------------------------------------------------------------------
+    def set_parameter(self, obj, key: int, name: str, value):
+        """Set parameter ``name`` of ``obj.behavior[key]`` (validated by the core; raises
+        ``ArgumentError``); applies from the next iteration, and is logged."""
+        behavior = obj.behavior[key]
+        old = behavior.set_parameter(name, value)
+        new = getattr(behavior, name)
+        new = new.item() if hasattr(new, "item") else new
+        self._log(obj, key, name, old, new)
+        return old
+
+    def set_enabled(self, obj, key: int, enabled: bool):
+        """Enable or disable ``obj.behavior[key]`` from the next iteration (logged)."""
+        behavior = obj.behavior[key]
+        old, behavior.behavior_enabled = behavior.behavior_enabled, bool(enabled)
+        self._log(obj, key, "behavior_enabled", old, bool(enabled))
+
+    def _log(self, obj, key, name, old, new):
+        if old == new:
+            return
+        change = self.log.add(Change(self.net.iteration, obj.tags[0], type(obj.behavior[key]).__name__, key,
+                                     name, old, new, object_path(self.net, obj)))
+        self._emit("parameter", change=change)
+
+    def tunable_behaviors(self, obj):
+        """``[(key, behavior)]`` of ``obj`` in key order, without the dashboard's own recorders."""
+        return [(k, b) for k, b in sorted(obj.behavior.items()) if not is_dashboard_behavior(b)]
+
+    # --- selection ---------------------------------------------------------------------------
+    def objects(self):
+        """Every object with behaviors: NeuronGroups, SynapseGroups, then the network."""
+        return [*self.net.NeuronGroups, *self.net.SynapseGroups, self.net]
+
+    def find(self, tag: str):
+        """The object whose first tag is ``tag`` (NeuronGroups first)."""
+        for obj in self.objects():
+            if obj.tags[0] == tag:
+                return obj
+        raise KeyError(f"no group tagged {tag!r}")
+
+    def select_group(self, group):
+        """Select a group (an object or its tag) for the parameter panel and the plots."""
+        group = self.find(group) if isinstance(group, str) else group
+        if group is self.selected_group:
+            return
+        self.selected_group = group
+        if group in self.net.NeuronGroups:
+            self.selected_neurons = list(range(min(5, group.size)))
+        self._emit("selection")
+
+    def select_neuron(self, index: int):
+        """Show neuron ``index`` of the selected group first in the voltage plot."""
+        size = getattr(self.selected_group, "size", 0)
+        index = int(index)
+        if not 0 <= index < size:
+            raise ValueError(f"Controller.select_neuron: index must lie in [0, {size}), got {index}")
+        self.selected_neurons = [index, *[i for i in self.selected_neurons if i != index]][:5]
+        self._emit("selection")
+
+    # --- export ------------------------------------------------------------------------------
+    def recordings(self, group=None) -> dict:
+        """The plotted recordings of ``group`` (default: selected) as numpy arrays:
+        ``iterations``, the variable ``(T, N)`` and the spike table ``(K, 2)`` (t, i)."""
+        s = self.sources_of(self.selected_group if group is None else group)
+        result = {}
+        if s is not None and s.sampler is not None:
+            result["iterations"] = s.sampler.iterations().numpy()
+            result[s.variable] = s.sampler.read(s.variable).detach().cpu().numpy()
+        if s is not None and s.events is not None:
+            result[s.spike] = s.events.read(s.spike).detach().cpu().numpy()
+        return result
+
+    def to_pandas(self, group=None) -> dict:
+        """``recordings`` as pandas DataFrames: the variable (index: iteration, one column per neuron)
+        and the spikes (columns ``t``, ``i``)."""
+        import pandas as pd
+
+        s = self.sources_of(self.selected_group if group is None else group)
+        data = self.recordings(group)
+        result = {}
+        if s.variable in data:
+            frame = pd.DataFrame(data[s.variable].reshape(len(data["iterations"]), -1), index=data["iterations"])
+            frame.index.name = "iteration"
+            result[s.variable] = frame
+        if s.spike in data:
+            result[s.spike] = pd.DataFrame(data[s.spike][:, :2], columns=["t", "i"])
+        return result
+
+    def replay_code(self) -> str:
+        """Python code replaying the logged changes up to the current iteration."""
+        return self.log.to_python(until=self.net.iteration)
+
+
+def _positive(name, n):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"Controller.{name}: must be a positive int number of iterations, got {n!r}")
+    return n
+
+
+def _next_chunk(size, seconds):
+    """The next chunk size, aiming at ~20 ms of work between two yields."""
+    if seconds <= 0:
+        return min(size * 2, _MAX_CHUNK)
+    target = int(size * _CHUNK_SECONDS / seconds)
+    return max(1, min(target, size * 2, _MAX_CHUNK))

@@ -1,0 +1,166 @@
+"""ParameterPanel: live sliders, checkboxes and number boxes for every tunable parameter."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from pymonntorch_core import ArgumentError
+
+__all__ = ["ParameterPanel", "slider_range"]
+
+
+def slider_range(parameter) -> tuple[float, float, float]:
+    """``(min, max, step)`` for a float slider: the declared range, else one around the value."""
+    value = float(parameter.value)
+    span = abs(value) or 1.0
+    lo = parameter.min if parameter.min is not None else (0.0 if value >= 0 else value - span)
+    hi = parameter.max if parameter.max is not None else (value + span if value > 0 else 0.0 if value < 0 else 1.0)
+    lo, hi = min(lo, value), max(hi, value)
+    if hi <= lo:
+        hi = lo + 1.0
+    step = parameter.step or (hi - lo) / 100
+    return float(lo), float(hi), float(step)
+
+
+class ParameterPanel(w.VBox):
+    """Parameters of the selected group, by behavior in key order, each behavior with an on/off switch.
+
+    Changes go through the controller (validated by the core, applied at the next iteration, logged).
+    The change log is shown below, with its replay code on demand.
+    """
+
+    def __init__(self, controller, **kwargs):
+        self.controller = controller
+        self._controls: dict[tuple[int, int, str], w.Widget] = {}   # (object id, key, name) -> widget
+        self._syncing = False
+        self.group = w.Dropdown(description="group", options=self._options(), value=controller.selected_group)
+        self.body = w.VBox()
+        self.status = w.HTML("")
+        self.status.add_class("pymonn-parameter-status")
+        self.log_view = w.HTML("")
+        self.log_view.add_class("pymonn-change-log")
+        self.code_button = w.Button(description="Replay code", tooltip="Python code that replays the changes")
+        self.code = w.Textarea(layout=w.Layout(width="100%", height="8em", display="none"))
+        self.code.add_class("pymonn-replay-code")
+        self.code_button.on_click(self._show_code)
+        self.group.observe(lambda change: controller.select_group(change.new), "value")
+        controller.on("selection", self._on_selection)
+        controller.on("parameter", self._on_parameter)
+        controller.on("reset", lambda: (self.sync(), self._render_log()))
+        controller.on("frame", self.sync)
+        super().__init__([self.group, self.body, self.status, w.HTML("<b>Changes</b>"), self.log_view,
+                          self.code_button, self.code], **kwargs)
+        self.add_class("pymonn-parameters")
+        self._build()
+        self._render_log()
+
+    def _options(self):
+        return [(obj.tags[0], obj) for obj in self.controller.objects() if self.controller.tunable_behaviors(obj)]
+
+    # --- building ----------------------------------------------------------------------------
+    def _build(self):
+        obj = self.controller.selected_group
+        self._controls = {k: v for k, v in self._controls.items() if k[0] == id(obj)}
+        rows = []
+        for key, behavior in self.controller.tunable_behaviors(obj):
+            switch = w.Checkbox(value=bool(behavior.behavior_enabled), description=f"{key}: {type(behavior).__name__}",
+                                indent=False)
+            switch.add_class("pymonn-behavior-switch")
+            switch.observe(self._handler(obj, key, "behavior_enabled"), "value")
+            self._controls[(id(obj), key, "behavior_enabled")] = switch
+            rows.append(switch)
+            for parameter in behavior.tunable_parameters():
+                control = self._control(parameter)
+                control.observe(self._handler(obj, key, parameter.name), "value")
+                self._controls[(id(obj), key, parameter.name)] = control
+                rows.append(w.HBox([control], layout=w.Layout(margin="0 0 0 1.5em")))
+        if not rows:
+            rows.append(w.HTML("<i>no tunable parameters</i>"))
+        self.body.children = rows
+
+    @staticmethod
+    def _control(parameter):
+        tip = " ".join(str(x) for x in (parameter.description, parameter.unit and f"[{parameter.unit}]") if x)
+        common = {"description": parameter.name, "description_tooltip": tip or None,
+                  "style": {"description_width": "initial"}}
+        if parameter.kind == "bool":
+            return w.Checkbox(value=bool(parameter.value), indent=False, **common)
+        if parameter.kind == "int":
+            if parameter.min is not None and parameter.max is not None:
+                return w.IntSlider(value=parameter.value, min=int(parameter.min), max=int(parameter.max),
+                                   step=int(parameter.step or 1), **common)
+            return w.IntText(value=parameter.value, step=int(parameter.step or 1), **common)
+        lo, hi, step = slider_range(parameter)
+        return w.FloatSlider(value=parameter.value, min=lo, max=hi, step=step, readout_format=".4g",
+                             continuous_update=True, **common)
+
+    # --- intents -----------------------------------------------------------------------------
+    def _handler(self, obj, key, name):
+        def on_change(change):
+            if self._syncing:
+                return
+            try:
+                if name == "behavior_enabled":
+                    self.controller.set_enabled(obj, key, change.new)
+                else:
+                    self.controller.set_parameter(obj, key, name, change.new)
+                self.status.value = ""
+            except ArgumentError as error:
+                self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+                self._set(change.owner, change.old)
+        return on_change
+
+    def _show_code(self, _=None):
+        self.code.value = self.controller.replay_code()
+        self.code.layout.display = None
+
+    # --- display -----------------------------------------------------------------------------
+    def _set(self, control, value):
+        self._syncing = True
+        try:
+            if isinstance(control, w.FloatSlider):
+                control.min, control.max = min(control.min, value), max(control.max, value)
+            control.value = value
+        finally:
+            self._syncing = False
+
+    def sync(self):
+        """Show the current values of the selected group's parameters (also those set in code)."""
+        obj = self.controller.selected_group
+        for (oid, key, name), control in self._controls.items():
+            behavior = obj.behavior.get(key) if oid == id(obj) else None
+            if behavior is None:
+                continue
+            value = getattr(behavior, name, None)
+            value = value.item() if hasattr(value, "item") else value
+            if value is not None and value != control.value:
+                self._set(control, value)
+
+    def _on_selection(self):
+        if self.group.value is not self.controller.selected_group:
+            self._syncing = True
+            try:
+                self.group.value = self.controller.selected_group
+            except Exception:  # noqa: BLE001 - a group without tunable behaviors: keep the old choice
+                pass
+            finally:
+                self._syncing = False
+        self._build()
+
+    def _on_parameter(self, change):
+        self.sync()
+        self._render_log()
+
+    def _render_log(self, rows=8):
+        changes = list(self.controller.log)[-rows:]
+        if not changes:
+            self.log_view.value = "<i>no changes yet</i>"
+            return
+        cells = "".join(
+            f"<tr><td>{c.iteration}</td><td>{html.escape(c.group)}</td><td>{html.escape(c.behavior)}</td>"
+            f"<td>{html.escape(c.parameter)}</td><td>{c.old!r}</td><td>{c.new!r}</td></tr>" for c in changes)
+        self.log_view.value = ("<table><tr><th>iteration</th><th>group</th><th>behavior</th><th>parameter</th>"
+                               f"<th>old</th><th>new</th></tr>{cells}</table>")
+        if self.code.layout.display is None:
+            self.code.value = self.controller.replay_code()

@@ -1,0 +1,168 @@
+"""Where the dashboard's plots get their data: the user's recorders, or bounded ones of its own.
+
+The dashboard never changes the user's recorders. When a group has no recorder for the plotted
+variable, it attaches a ``DashboardRecorder`` / ``DashboardEventRecorder`` (ring buffers, bounded by
+``max_length``) under a key after every user key. They are invisible to tag lookups, so
+``net['voltage', 0]`` keeps returning the user's recorders only.
+
+Cursors read only what is new since their last read, so each frame sends new samples only.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import torch
+
+from pymonntorch_core import EventRecorder, Recorder
+
+__all__ = [
+    "DashboardRecorder", "DashboardEventRecorder", "GroupSources", "SampleCursor", "EventCursor",
+    "find_sources", "continuous_variables", "spike_variables",
+]
+
+_COORDINATES = frozenset({"x", "y", "z", "id"})
+_SPIKE_NAMES = ("spike", "spikes", "fired", "firing", "spk")
+_BINARY = (torch.bool, torch.uint8, torch.int8)
+
+
+class DashboardRecorder(Recorder):
+    """A bounded Recorder owned by the dashboard: tag lookups never find it."""
+
+    def find_objects(self, key):
+        return []
+
+    def search(self, key):
+        return []
+
+
+class DashboardEventRecorder(EventRecorder):
+    """A bounded EventRecorder owned by the dashboard; records nothing while its variable is missing.
+
+    A spike variable is usually created by the first ``forward`` (not by ``initialize``), and a
+    snapshot restore removes it again, so a missing variable is not an error here.
+    """
+
+    def forward(self, obj):
+        if all(name in vars(obj) for name in self._buffers):
+            super().forward(obj)
+
+    def find_objects(self, key):
+        return []
+
+    def search(self, key):
+        return []
+
+
+def is_dashboard_behavior(behavior) -> bool:
+    return isinstance(behavior, (DashboardRecorder, DashboardEventRecorder))
+
+
+def _vector_of(ng, name, dtypes=None):
+    value = vars(ng).get(name)
+    if not isinstance(value, torch.Tensor) or value.shape != (ng.size,):
+        return False
+    return value.is_floating_point() if dtypes is None else value.dtype in dtypes
+
+
+def continuous_variables(ng) -> list[str]:
+    """Float state vectors of ``ng`` (one value per neuron), in the order they were created."""
+    return [n for n in vars(ng) if not n.startswith("_") and n not in _COORDINATES and _vector_of(ng, n)]
+
+
+def spike_variables(ng) -> list[str]:
+    """Binary state vectors of ``ng`` that look like spikes."""
+    return [n for n in vars(ng) if not n.startswith("_") and n not in _COORDINATES and _vector_of(ng, n, _BINARY)]
+
+
+@dataclasses.dataclass
+class GroupSources:
+    """The recorders the dashboard reads for one NeuronGroup (``None`` where nothing is recorded)."""
+
+    group: object
+    variable: str | None
+    sampler: Recorder | None
+    spike: str | None
+    events: EventRecorder | None
+
+    @property
+    def owned(self) -> list:
+        return [r for r in (self.sampler, self.events) if r is not None and is_dashboard_behavior(r)]
+
+
+def _user_recorders(ng, kind):
+    return [b for _, b in sorted(ng.behavior.items()) if isinstance(b, kind) and not is_dashboard_behavior(b)]
+
+
+def _next_key(net):
+    keys = [k for k, _, _ in net.sorted_behavior_execution_list]
+    return max(keys, default=0) + 1
+
+
+def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200_000) -> GroupSources:
+    """The recorders for ``ng``'s voltage-like ``variable`` and ``spike`` events; attaches bounded
+    dashboard recorders for whatever the user does not record."""
+    samplers = [r for r in _user_recorders(ng, Recorder) if not isinstance(r, EventRecorder)]
+    event_recorders = _user_recorders(ng, EventRecorder)
+    if variable is None:
+        recorded = [n for r in samplers for n in r._buffers if _vector_of(ng, n)]
+        candidates = continuous_variables(ng)
+        variable = next(iter(recorded), None) or next(iter(candidates), None)
+    sampler = next((r for r in samplers if variable in r._buffers), None)
+    if variable is not None and sampler is None:
+        sampler = DashboardRecorder([variable], max_length=max_samples, tag="_pymonn_dashboard_samples")
+        ng.add_behavior(_next_key(ng.network), sampler)
+    if spike is None:
+        recorded = [n for r in event_recorders for n in r._buffers]
+        found = spike_variables(ng)
+        spike = next(iter(recorded), None) or next(iter(found), None) or \
+            next((n for n in _SPIKE_NAMES if n in vars(ng)), _SPIKE_NAMES[0])
+    events = next((r for r in event_recorders if spike in r._buffers), None)
+    if events is None:
+        events = DashboardEventRecorder([spike], max_length=max_events, tag="_pymonn_dashboard_events")
+        ng.add_behavior(_next_key(ng.network), events)
+    return GroupSources(ng, variable, sampler, spike, events)
+
+
+class SampleCursor:
+    """Reads the samples of one recorded variable that are new since the last read."""
+
+    def __init__(self, recorder: Recorder, name: str):
+        self.recorder, self.name = recorder, name
+        self.position = 0
+
+    def skip_to_end(self):
+        self.position = self.recorder.count
+
+    def read(self, columns=None):
+        """``(iterations int64 (k,), values float32 (k, n))`` new since the last read.
+
+        ``columns`` picks neurons (a list of indices); the group mean is taken by the caller.
+        """
+        count = self.recorder.count
+        if count <= self.position:
+            return np.empty(0, np.int64), None
+        values = self.recorder.read(self.name, self.position)
+        iterations = self.recorder.iterations(self.position)
+        self.position = count
+        values = values.detach().reshape(values.shape[0], -1)
+        return iterations.numpy(), values.to(torch.float32).cpu().numpy()
+
+
+class EventCursor:
+    """Reads the ``(t, i)`` event rows that are new since the last read, as int32."""
+
+    def __init__(self, recorder: EventRecorder, name: str):
+        self.recorder, self.name = recorder, name
+        self.position = 0
+
+    def skip_to_end(self):
+        self.position = self.recorder.event_count(self.name)
+
+    def read(self) -> np.ndarray:
+        count = self.recorder.event_count(self.name)
+        if count <= self.position:
+            return np.empty((0, 2), np.int32)
+        rows = self.recorder.read(self.name, self.position)
+        self.position = count
+        return rows[:, :2].to(torch.int32).cpu().numpy()

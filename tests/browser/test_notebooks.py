@@ -1,0 +1,35 @@
+"""Every notebooks/*.ipynb, opened in JupyterLab and run: no error output, every widget rendered."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser_harness import REPO, log
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK_DIR = REPO / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def notebook_copy(jupyter_server):
+    """The notebooks folder (with its data files) copied once into the server root."""
+    dst = Path(jupyter_server.root) / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, dst, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+                    dirs_exist_ok=True)
+    return dst
+
+
+def test_notebooks_exist():
+    assert NOTEBOOKS, f"no notebooks found in {NOTEBOOK_DIR}"
+
+
+@pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
+def test_notebook_runs_clean_in_jupyterlab(lab, notebook_copy, name):
+    nb = lab.open(notebook_copy / name)
+    nb.run_all(timeout=300)
+    errors = nb.error_outputs()
+    assert errors == [], f"{name}: error output after run-all:\n" + "\n---\n".join(errors)
+    views = nb.assert_widgets_rendered(timeout=60)
+    log(f"{name}: {len(views)} widget views rendered, {len(nb.outputs())} outputs")
