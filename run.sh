@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Set up a virtualenv (.venv, or $VENV) and run one job of the project.
 #   bash run.sh lab    the PymoNNtorch tutorial in JupyterLab
-#   bash run.sh demo   the tutorial network in a terminal: no browser, prints the run
 #   bash run.sh test   every test: core, widgets, real-browser, notebooks (needs root for apt)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,15 +8,14 @@ VENV=${VENV:-.venv}
 
 setup() {
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q torch==2.13.0   # the CPU wheel; never an unpinned torch
   "$VENV/bin/python" -m pip install -q -e ".[$1]"
 }
 
 ensure_chromium() {
-  if ! command -v chromium >/dev/null; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
-  fi
+  command -v chromium >/dev/null && return
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
 }
 
 job=${1:-}
@@ -26,13 +24,10 @@ case "$job" in
   lab)
     setup lab
     exec "$VENV/bin/jupyter" lab notebooks/01_tutorial.ipynb "$@" ;;
-  demo)
-    setup lab
-    MPLBACKEND=Agg exec "$VENV/bin/python" -m pymonntorch_core.demo "$@" ;;
   test)
     setup test
     ensure_chromium
     exec "$VENV/bin/python" -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg "$@" ;;
   *)
-    echo "usage: bash run.sh lab|demo|test [args]" >&2; exit 2 ;;
+    echo "usage: bash run.sh lab|test [args]" >&2; exit 2 ;;
 esac

@@ -6,19 +6,25 @@ const MARGIN = { left: 55, right: 12, top: 24, bottom: 34 };
 
 /** Growable event store for one model: interleaved int32 pairs (t, i), oldest first. */
 export class EventStore {
-  constructor() { this.data = new Int32Array(1 << 16); this.start = 0; this.end = 0; this.now = 0; }
+  constructor() {
+    this.data = new Int32Array(1 << 16); this.start = 0; this.end = 0; this.now = 0;
+    this.listeners = new Set();   // views to redraw when events arrive
+  }
+
+  changed() { for (const f of this.listeners) f(); }
 
   /** @param {Int32Array} pairs interleaved t, i */
   append(pairs) {
-    const need = this.end + pairs.length;
-    if (need > this.data.length) {
+    if (this.end + pairs.length > this.data.length) {
       const live = this.end - this.start;
-      const size = Math.max(this.data.length, 2 * (live + pairs.length));
-      const fresh = size === this.data.length ? this.data : new Int32Array(size);
-      fresh.copyWithin ? null : null;
-      if (fresh === this.data) this.data.copyWithin(0, this.start, this.end);
-      else fresh.set(this.data.subarray(this.start, this.end));
-      this.data = fresh; this.end = live; this.start = 0;
+      if (live + pairs.length <= this.data.length / 2) {
+        this.data.copyWithin(0, this.start, this.end);
+      } else {
+        const fresh = new Int32Array(2 * (live + pairs.length));
+        fresh.set(this.data.subarray(this.start, this.end));
+        this.data = fresh;
+      }
+      this.start = 0; this.end = live;
     }
     this.data.set(pairs, this.end);
     this.end += pairs.length;
@@ -59,9 +65,17 @@ export function shade(counts, n, pixels) {
   return pixels;
 }
 
+// One store per widget model (all views of a model share it), keyed by the model's ``_uid`` trait.
+const STORES = new Map();
+
+function storeOf(model) {
+  const uid = model.get("_uid");
+  if (!STORES.has(uid)) STORES.set(uid, new EventStore());
+  return STORES.get(uid);
+}
+
 function initialize({ model }) {
-  const store = new EventStore();
-  model.__pymonnStore = store;
+  const store = storeOf(model);
   model.on("msg:custom", (msg, buffers) => {
     if (msg.type === "events") {
       if (buffers && buffers.length) {
@@ -71,11 +85,11 @@ function initialize({ model }) {
       }
       store.now = msg.now;
       store.prune(store.now - model.get("window"));
-      model.trigger("pymonn:draw");
+      store.changed();
     } else if (msg.type === "clear") {
       store.clear();
       store.now = msg.now ?? 0;
-      model.trigger("pymonn:draw");
+      store.changed();
     }
   });
 }
@@ -90,7 +104,7 @@ function ticks(lo, hi, count) {
 
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
-  const store = model.__pymonnStore;
+  const store = storeOf(model);
   el.classList.add("pymonn-raster-root");
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
@@ -165,13 +179,18 @@ function render({ model, el }) {
     model.set("selected_neuron", neuron);
     model.save_changes();
   });
-  const names = ["pymonn:draw", "change:window", "change:neurons", "change:marks", "change:selected_neuron",
+  store.listeners.add(schedule);
+  const names = ["change:window", "change:neurons", "change:marks", "change:selected_neuron",
                  "change:title", "change:height"];
   for (const name of names) model.on(name, schedule);
   const observer = new ResizeObserver(schedule);
   observer.observe(el);
   schedule();
-  return () => { for (const name of names) model.off(name, schedule); observer.disconnect(); };
+  return () => {
+    for (const name of names) model.off(name, schedule);
+    store.listeners.delete(schedule);
+    observer.disconnect();
+  };
 }
 
 export default { initialize, render };
