@@ -5,6 +5,10 @@
 import torch
 
 from .behavior import Behavior
+from .builtin import (
+    IZHIKEVICH_PRESETS, LIF, CurrentInput, DenseSynapse, Izhikevich, PoissonInput, PoissonSpikes,
+    SparseSynapse, SparseWeights, fixed_in_degree, fixed_out_degree, fixed_probability,
+)
 from .errors import ArgumentError, ExpressionError, PymonnError, RecorderError, StateError
 from .network import Network
 from .neuron_group import NeuronDimension, NeuronGroup
@@ -19,4 +23,7 @@ __all__ = [
     "Recorder", "EventRecorder", "Parameter", "ParameterSpec",
     "PymonnError", "ArgumentError", "ExpressionError", "RecorderError", "StateError",
     "torch",
+    "LIF", "Izhikevich", "IZHIKEVICH_PRESETS", "CurrentInput", "PoissonInput", "PoissonSpikes",
+    "DenseSynapse", "SparseSynapse", "SparseWeights", "fixed_in_degree", "fixed_out_degree",
+    "fixed_probability",
 ]

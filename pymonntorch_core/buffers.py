@@ -19,6 +19,12 @@ class SampleBuffer:
         self.capacity = max_length or 64
         self.count = 0
 
+    def projected_bytes(self, extra):
+        """Bytes this buffer would hold after ``extra`` more records (0 while its shape is unknown)."""
+        if self.data is None or self.max_length is not None:
+            return 0
+        return (self.count + extra) * self.data[0].numel() * self.data.element_size()
+
     def reserve(self, extra):
         """Make room for ``extra`` more records without regrowing."""
         if self.max_length is None and self.count + extra > self.capacity:

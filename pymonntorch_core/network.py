@@ -1,5 +1,6 @@
 """Network: the container of all groups, the execution order of behaviors, and the run loop."""
 import numbers
+import os
 import time
 import warnings
 
@@ -166,10 +167,10 @@ class Network(NetworkObject):
         if batch_size != -1:
             batch_size = _count("batch_size", batch_size, allow_zero=False)
         self._check_runnable()
-        batches = [iterations] if batch_size == -1 else \
-            [batch_size] * (iterations // batch_size) + ([iterations % batch_size] if iterations % batch_size else [])
-        for recorder in self._recorders():
-            recorder._reserve(iterations)
+        if batch_size == -1 or batch_size >= iterations:
+            batch_size = max(iterations, 1)
+        batches = -(-iterations // batch_size)
+        self._prepare_recorders(iterations)
         elapsed_ms = None
         objects = self.all_objects()
         saved = [obj.recording for obj in objects]
@@ -177,16 +178,17 @@ class Network(NetworkObject):
             for obj in objects:
                 obj.recording = False
         try:
-            for number, size in enumerate(batches, 1):
+            for number in range(1, batches + 1):
+                size = min(batch_size, iterations - (number - 1) * batch_size)
                 start = time.perf_counter()
                 self._run(size)
                 elapsed_ms = (time.perf_counter() - start) * 1000
                 if measure_block_time:
                     rate = size / elapsed_ms * 1000 if elapsed_ms else float("inf")
-                    print(f"\rbatch {number}/{len(batches)}: {size} iterations in {elapsed_ms:.1f} ms "
+                    print(f"\rbatch {number}/{batches}: {size} iterations in {elapsed_ms:.1f} ms "
                           f"({rate:.0f} it/s)", end="")
                 if batch_progress_update_func is not None:
-                    batch_progress_update_func(number / len(batches) * 100.0, self)
+                    batch_progress_update_func(number / batches * 100.0, self)
         finally:
             if disable_recording:
                 for obj, flag in zip(objects, saved):
@@ -206,6 +208,23 @@ class Network(NetworkObject):
 
     def _recorders(self):
         return [b for _, _, b in self.sorted_behavior_execution_list if isinstance(b, Recorder)]
+
+    def _prepare_recorders(self, iterations):
+        """Reserve recorder buffers for the run, or warn when unbounded ones would not fit in memory."""
+        recorders = self._recorders()
+        projected = sum(r._projected_bytes(iterations) for r in recorders)
+        available = _available_memory(self.device)
+        if available is not None and projected > MEMORY_WARNING_FRACTION * available:
+            warnings.warn(
+                f"{self._label()}: after {iterations} more iterations the recorders without max_length "
+                f"would hold {projected / 2**30:.1f} GiB, more than {MEMORY_WARNING_FRACTION:.0%} of the "
+                f"{available / 2**30:.1f} GiB available; pass Recorder(..., max_length=...) or gap_width, "
+                f"or record less",
+                stacklevel=3,
+            )
+            return
+        for recorder in recorders:
+            recorder._reserve(iterations)
 
     def _run(self, iterations):
         """The inner loop: ``iterations`` iterations of every enabled behavior in order."""
@@ -295,6 +314,20 @@ class Network(NetworkObject):
 
 
 _EMPTY_FORWARD = Behavior.forward
+MEMORY_WARNING_FRACTION = 0.5
+
+
+def _available_memory(device):
+    """Bytes of memory free for new tensors on ``device``, or None when unknown."""
+    kind = torch.device(device).type
+    if kind == "cuda":
+        return torch.cuda.mem_get_info(torch.device(device))[0]
+    if kind == "cpu":
+        try:
+            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return None
+    return None
 
 
 def _count(name, value, allow_zero):

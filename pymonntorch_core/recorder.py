@@ -113,6 +113,11 @@ class Recorder(Behavior):
         for name, buffer in self._buffers.items():
             buffer.load_state(state["buffers"][name], self.device)
 
+    def _projected_bytes(self, iterations):
+        """Bytes the unbounded sample buffers would hold after ``iterations`` more iterations."""
+        samples = math.ceil(iterations / self._period)
+        return sum(b.projected_bytes(samples) for b in self._buffers.values() if isinstance(b, SampleBuffer))
+
     def _reserve(self, iterations):
         for buffer in self._buffers.values():
             if isinstance(buffer, SampleBuffer):

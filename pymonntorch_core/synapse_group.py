@@ -57,6 +57,17 @@ class SynapseGroup(NetworkObject):
             result *= self.enabled
         return result
 
+    def sparse_matrix(self, connectivity="fixed_in_degree", weights="uniform", scale=None, dtype=None, **kwargs):
+        """Sparse weights (a ``SparseWeights``, stored by source), e.g. ``sparse_matrix(in_degree=100)``.
+
+        ``connectivity`` is "fixed_in_degree" (``in_degree=``), "fixed_out_degree" (``out_degree=``) or
+        "fixed_probability" (``p=``); ``weights`` a mode string or number times ``scale``;
+        ``autapses=False`` forbids self-connections. See ``pymonntorch_core.builtin.connectivity``.
+        """
+        from .builtin.connectivity import sparse_weights
+
+        return sparse_weights(self, connectivity, weights, scale, dtype, **kwargs)
+
     def __repr__(self):
         rows, cols = self.matrix_dim()
         shape = f"S{rows}xD{cols}" if self.network.transposed_synapse_matrix_mode else f"D{rows}xS{cols}"

@@ -14,10 +14,10 @@ __all__ = ["input_current", "spike_vector"]
 
 
 def input_current(group):
-    """``group.I``, created as zeros when it is missing or has the wrong shape, dtype or device."""
+    """``group.I``, created as zeros when it is missing or has the wrong shape or dtype."""
     current = getattr(group, "I", None)
     if not (isinstance(current, torch.Tensor) and current.shape == (group.size,)
-            and current.dtype == group.def_dtype and current.device == torch.device(group.device)):
+            and current.dtype == group.def_dtype):
         group.I = group.vector("zeros")
     return group.I
 

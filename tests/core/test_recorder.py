@@ -176,3 +176,29 @@ def test_bad_recorder_arguments(kwargs, message):
 def test_unknown_keyword_is_a_type_error():
     with pytest.raises(TypeError):
         Recorder(["v"], max_lenght=5)
+
+
+def test_unbounded_recorders_that_would_not_fit_warn_with_the_projected_size(monkeypatch):
+    import warnings
+
+    import pymonntorch_core.network as network_module
+
+    class Stop(Exception):
+        pass
+
+    def stop(progress, net):
+        raise Stop
+
+    net, _ = ramp(Recorder(["voltage"]), size=1000, iterations=1)
+    monkeypatch.setattr(network_module, "_available_memory", lambda device: 10 * 2**30)
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(Stop):
+        warnings.simplefilter("always")
+        net.simulate_iterations(4_000_000, batch_size=1, measure_block_time=False, batch_progress_update_func=stop)
+    assert "would hold 14.9 GiB, more than 50% of the 10.0 GiB available" in str(caught[0].message)
+    assert net.iteration == 2  # the run was not refused, only warned about
+    bounded, _ = ramp(Recorder(["voltage"], max_length=10), size=1000, iterations=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(Stop):  # ring buffers never warn, however long the run
+            bounded.simulate_iterations(4_000_000, batch_size=1, measure_block_time=False,
+                                        batch_progress_update_func=stop)
