@@ -6,8 +6,18 @@ import torch
 
 from .behavior import Behavior
 from .builtin import (
-    IZHIKEVICH_PRESETS, LIF, CurrentInput, DenseSynapse, Izhikevich, PoissonInput, PoissonSpikes,
-    SparseSynapse, SparseWeights, fixed_in_degree, fixed_out_degree, fixed_probability,
+    IZHIKEVICH_PRESETS,
+    LIF,
+    CurrentInput,
+    DenseSynapse,
+    Izhikevich,
+    PoissonInput,
+    PoissonSpikes,
+    SparseSynapse,
+    SparseWeights,
+    fixed_in_degree,
+    fixed_out_degree,
+    fixed_probability,
 )
 from .errors import ArgumentError, ExpressionError, PymonnError, RecorderError, StateError
 from .network import Network

@@ -5,7 +5,12 @@ import torch
 
 from .errors import ArgumentError, close_matches
 from .parameters import (
-    Parameter, ParameterSpec, as_python, check_value, kind_of, unknown_parameter,
+    Parameter,
+    ParameterSpec,
+    as_python,
+    check_value,
+    kind_of,
+    unknown_parameter,
 )
 from .tagging import TaggableObject
 

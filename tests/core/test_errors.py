@@ -3,7 +3,13 @@ import pytest
 import torch
 
 from pymonntorch_core import (
-    ArgumentError, Behavior, Network, NeuronDimension, NeuronGroup, Recorder, SynapseGroup,
+    ArgumentError,
+    Behavior,
+    Network,
+    NeuronDimension,
+    NeuronGroup,
+    Recorder,
+    SynapseGroup,
 )
 
 from .helpers import BasicBehavior, tutorial_network

@@ -3,8 +3,15 @@ import pytest
 import torch
 
 from pymonntorch_core import (
-    ArgumentError, Behavior, EventRecorder, Network, NeuronDimension, NeuronGroup, Recorder,
-    StateError, SynapseGroup,
+    ArgumentError,
+    Behavior,
+    EventRecorder,
+    Network,
+    NeuronDimension,
+    NeuronGroup,
+    Recorder,
+    StateError,
+    SynapseGroup,
 )
 
 from .helpers import BasicBehavior, Log, tutorial_network

@@ -3,7 +3,13 @@ import pytest
 import torch
 
 from pymonntorch_core import (
-    ArgumentError, Behavior, EventRecorder, Network, NeuronGroup, Recorder, RecorderError,
+    ArgumentError,
+    Behavior,
+    EventRecorder,
+    Network,
+    NeuronGroup,
+    Recorder,
+    RecorderError,
 )
 
 from .helpers import BasicBehavior, tutorial_network

@@ -51,10 +51,9 @@ def test_reset_to_the_state_after_initialize_in_memory():
 
 
 def test_ring_buffers_survive_a_round_trip(tmp_path):
-    from pymonntorch_core import EventRecorder, Recorder
+    from pymonntorch_core import EventRecorder, Recorder, SynapseGroup
 
     from .helpers import BasicBehavior, InputBehavior
-    from pymonntorch_core import SynapseGroup
 
     def build():
         torch.manual_seed(1)
