@@ -33,7 +33,8 @@ class SampleBuffer:
     def append(self, value):
         data = self.data
         if data is None:
-            data = self.data = torch.empty((self.capacity, *value.shape), dtype=value.dtype, device=value.device)
+            allocate = torch.empty if self.max_length is None else torch.zeros  # a ring is charged up front
+            data = self.data = allocate((self.capacity, *value.shape), dtype=value.dtype, device=value.device)
             self.shape = value.shape
         elif value.shape != self.shape:
             raise ValueError(f"shape changed from {tuple(self.shape)} to {tuple(value.shape)}")
@@ -110,7 +111,8 @@ class EventBuffer:
         rows = indices.shape[0]
         if self.data is None:
             self.capacity = max(2 * (self.max_length or 512), rows)
-            self.data = torch.empty((self.capacity, 1 + indices.shape[1]), dtype=torch.int64, device=indices.device)
+            allocate = torch.empty if self.max_length is None else torch.zeros  # a ring is charged up front
+            self.data = allocate((self.capacity, 1 + indices.shape[1]), dtype=torch.int64, device=indices.device)
         elif indices.shape[1] + 1 != self.data.shape[1]:
             raise ValueError(f"the recorded tensor changed from {self.data.shape[1] - 1} to {indices.shape[1]} dimensions")
         if self.end + rows > self.capacity:
@@ -127,7 +129,8 @@ class EventBuffer:
         kept = self.data[self.start:self.end]
         if self.max_length is None or len(kept) + rows > self.capacity:
             self.capacity = max(2 * self.capacity, len(kept) + rows)
-        fresh = torch.empty((self.capacity, self.data.shape[1]), dtype=self.data.dtype, device=self.data.device)
+        allocate = torch.empty if self.max_length is None else torch.zeros
+        fresh = allocate((self.capacity, self.data.shape[1]), dtype=self.data.dtype, device=self.data.device)
         fresh[:len(kept)] = kept
         self.data, self.start, self.end = fresh, 0, len(kept)
 

@@ -66,7 +66,7 @@ class NetworkObject(TaggableObject):
 
     def _fill(self, method, mode, shape, scale, density, dtype, plot):
         result = make_tensor(
-            f"{self._label()}.{method}", mode, shape, self.device,
+            _Where(self, method), mode, shape, self.device,
             self.def_dtype if dtype is None else dtype, scale, density,
         )
         if plot:
@@ -133,6 +133,18 @@ class NetworkObject(TaggableObject):
 
     def _behavior_summary(self):
         return ", ".join(f"{k}: {self.behavior[k]!r}" for k in sorted(self.behavior))
+
+
+class _Where:
+    """Names ``obj.method`` in error messages, formatted only when an error is raised."""
+
+    __slots__ = ("obj", "method")
+
+    def __init__(self, obj, method):
+        self.obj, self.method = obj, method
+
+    def __str__(self):
+        return f"{self.obj._label()}.{self.method}"
 
 
 def _matches(key, behavior, selector):
