@@ -18,6 +18,8 @@ import time
 import traceback
 from collections import defaultdict
 
+import torch
+
 from .changelog import Change, ChangeLog, object_path
 from .sources import EventCursor, GroupSources, SampleCursor, find_sources, is_dashboard_behavior
 
@@ -25,7 +27,8 @@ __all__ = ["Controller"]
 
 log = logging.getLogger(__name__)
 
-_CHUNK_SECONDS = 0.02      # one chunk of iterations between two yields to the event loop
+_CHUNK_SECONDS = 0.01      # one chunk of iterations between two yields to the event loop
+_YIELDS = 8                # loop turns given after each chunk: a comm message needs several to be handled
 _MAX_CHUNK = 10_000
 
 
@@ -43,6 +46,9 @@ class Controller:
         Bounds of the recorders the dashboard attaches where the user records nothing.
     frame_rate : float
         Most ``"frame"`` events per second during a run.
+    threads : int, optional
+        Torch threads while the controller runs the network (restored after). On a small shared
+        machine one thread can be several times faster than the default; None leaves it alone.
 
     Example
     -------
@@ -52,11 +58,13 @@ class Controller:
     >>> controller.pause()
     """
 
-    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, max_events=200_000, frame_rate=20.0):
+    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, max_events=200_000, frame_rate=25.0,
+                 threads=None):
         if not getattr(net, "_initialized", False):
             raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
         self.net = net
         self.frame_rate = float(frame_rate)
+        self.threads = threads
         self.sources: dict[int, GroupSources] = {}
         for ng in net.NeuronGroups:
             self.sources[id(ng)] = find_sources(ng, variable, spike, max_samples, max_events)
@@ -69,8 +77,10 @@ class Controller:
         self.rate = 0.0
         self.progress: tuple[int, int] | None = None   # (done, total) of the current run(N)
         self.selected_group = net.NeuronGroups[0] if net.NeuronGroups else net
+        self.plot_group = self.selected_group     # the NeuronGroup the plots show (last one selected)
         self.selected_neurons: list[int] = list(range(min(5, getattr(self.selected_group, "size", 0))))
         self._listeners = defaultdict(list)
+        self._pacers = []
         self._task: asyncio.Task | None = None
         self._stop = False
         self._running = False
@@ -90,14 +100,20 @@ class Controller:
             except Exception:  # a broken view must not stop the run
                 log.exception("pymonn_widgets: %s listener failed", event)
 
+    def add_pacer(self, ready):
+        """Register ``ready()``: while it returns False, unforced frames are skipped (a view whose page
+        is behind holds the frame rate down instead of letting messages queue up)."""
+        self._pacers.append(ready)
+
     def frame(self, force=True):
-        """Ask the views to draw what is new (throttled to ``frame_rate`` unless ``force``)."""
+        """Ask the views to draw what is new (throttled to ``frame_rate`` and paced by the views
+        unless ``force``)."""
         now = time.perf_counter()
-        if force or now - self._last_frame >= 1.0 / self.frame_rate:
+        if force or (now - self._last_frame >= 1.0 / self.frame_rate and all(p() for p in self._pacers)):
             self._last_frame = now
             self._update_rate(now)
+            self._emit("state")     # first: the counter and buttons should not wait behind plot data
             self._emit("frame")
-            self._emit("state")
 
     def _update_rate(self, now):
         then, iteration = self._rate_mark
@@ -124,7 +140,10 @@ class Controller:
 
     def _simulate(self, n):
         """Run ``n`` iterations; on an error pause, keep records and show the traceback. Returns ok."""
+        threads = torch.get_num_threads() if self.threads else None
         try:
+            if threads is not None:
+                torch.set_num_threads(self.threads)
             self.net.simulate_iterations(n, measure_block_time=False)
             return True
         except Exception as error:  # behaviors may raise anything; the run pauses and shows it
@@ -133,6 +152,9 @@ class Controller:
             self._stop = True
             self._emit("state")
             return False
+        finally:
+            if threads is not None:
+                torch.set_num_threads(threads)
 
     def _clear_error(self):
         if self.error:
@@ -175,15 +197,17 @@ class Controller:
 
     def play(self, iterations: int | None = None) -> asyncio.Task | None:
         """Start running (``iterations`` of them, or until ``pause``) as an asyncio task on the running
-        event loop (the kernel's) and return at once; the task yields after every chunk of ~20 ms."""
+        event loop (the kernel's) and return at once; the task yields after every chunk of ~10 ms."""
         if self._running:
+            self._stop = False           # a Pause not yet taken effect is cancelled
             return self._task
         if iterations is not None:
             iterations = _positive("play", iterations)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            loop = asyncio.get_event_loop()
+            raise RuntimeError("Controller.play: needs a running asyncio event loop (a Jupyter kernel has one); "
+                               "in scripts use run(n)") from None
         self._clear_error()
         self._running, self._stop = True, False
         self.progress = None if iterations is None else (0, iterations)
@@ -212,14 +236,17 @@ class Controller:
                 delay = 0.0
                 if limit:
                     delay = started + (self.net.iteration - start_iteration) / limit - time.perf_counter()
-                await asyncio.sleep(max(0.0, min(delay, 1.0)))
+                if delay > 0:
+                    await asyncio.sleep(min(delay, 1.0))
+                for _ in range(_YIELDS):
+                    await asyncio.sleep(0)
         finally:
             self._running = False
             self._task = None
             self.frame()
 
     def pause(self):
-        """Stop a Play after its current chunk (within ~20 ms of work plus one turn of the loop)."""
+        """Stop a Play after its current chunk (~10 ms of work plus a few turns of the loop)."""
         self._stop = True
         self._emit("state")
 
@@ -232,7 +259,13 @@ class Controller:
         """Pause and return to the state the dashboard started from (state, records, RNG, iteration).
         The change log is cleared; parameters go back to their starting values."""
         self.pause()
-        self.net.restore(self._snapshot)
+        try:
+            self.net.restore(self._snapshot)
+        except Exception as error:  # e.g. behaviors added since: say so, change nothing else
+            self.exception = error
+            self.error = f"Reset failed: {error}\nCreate a new Dashboard(net) after changing the network's structure."
+            self._emit("state")
+            return
         self.log.clear(self.net.iteration)
         self.progress = None
         self.rate = 0.0
@@ -287,13 +320,14 @@ class Controller:
         if group is self.selected_group:
             return
         self.selected_group = group
-        if group in self.net.NeuronGroups:
+        if any(group is ng for ng in self.net.NeuronGroups):
+            self.plot_group = group
             self.selected_neurons = list(range(min(5, group.size)))
         self._emit("selection")
 
     def select_neuron(self, index: int):
-        """Show neuron ``index`` of the selected group first in the voltage plot."""
-        size = getattr(self.selected_group, "size", 0)
+        """Show neuron ``index`` of the plotted group first in the voltage plot."""
+        size = getattr(self.plot_group, "size", 0)
         index = int(index)
         if not 0 <= index < size:
             raise ValueError(f"Controller.select_neuron: index must lie in [0, {size}), got {index}")
@@ -302,9 +336,9 @@ class Controller:
 
     # --- export ------------------------------------------------------------------------------
     def recordings(self, group=None) -> dict:
-        """The plotted recordings of ``group`` (default: selected) as numpy arrays:
+        """The plotted recordings of ``group`` (default: the plotted one) as numpy arrays:
         ``iterations``, the variable ``(T, N)`` and the spike table ``(K, 2)`` (t, i)."""
-        s = self.sources_of(self.selected_group if group is None else group)
+        s = self.sources_of(self.plot_group if group is None else group)
         result = {}
         if s is not None and s.sampler is not None:
             result["iterations"] = s.sampler.iterations().numpy()
@@ -318,7 +352,7 @@ class Controller:
         and the spikes (columns ``t``, ``i``)."""
         import pandas as pd
 
-        s = self.sources_of(self.selected_group if group is None else group)
+        s = self.sources_of(self.plot_group if group is None else group)
         data = self.recordings(group)
         result = {}
         if s.variable in data:
@@ -341,7 +375,7 @@ def _positive(name, n):
 
 
 def _next_chunk(size, seconds):
-    """The next chunk size, aiming at ~20 ms of work between two yields."""
+    """The next chunk size, aiming at ``_CHUNK_SECONDS`` of work between two yields."""
     if seconds <= 0:
         return min(size * 2, _MAX_CHUNK)
     target = int(size * _CHUNK_SECONDS / seconds)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import time
 
 import ipywidgets as w
 
@@ -18,17 +19,18 @@ class RunControls(w.VBox):
     def __init__(self, controller, **kwargs):
         self.controller = controller
         button = {"layout": w.Layout(width="auto")}
-        self.play_button = w.Button(description="Play", icon="play", tooltip="Play", button_style="success", **button)
-        self.pause_button = w.Button(description="Pause", icon="pause", tooltip="Pause", **button)
-        self.step_button = w.Button(description="Step", icon="step-forward", tooltip="Step", **button)
-        self.reset_button = w.Button(description="Reset", icon="undo", tooltip="Reset", **button)
+        # No icons: an icon glyph would become part of the buttons' accessible names ("Play" exactly).
+        self.play_button = w.Button(description="Play", tooltip="Play", button_style="success", **button)
+        self.pause_button = w.Button(description="Pause", tooltip="Pause", **button)
+        self.step_button = w.Button(description="Step", tooltip="Step", **button)
+        self.reset_button = w.Button(description="Reset", tooltip="Reset", **button)
         self.steps = w.BoundedIntText(value=controller.steps_per_step, min=1, max=1_000_000, description="steps/step",
                                       style={"description_width": "initial"}, layout=w.Layout(width="9em"))
-        self.speed = w.BoundedFloatText(value=0, min=0, max=1e9, description="max it/s (0: unlimited)",
-                                        style={"description_width": "initial"}, layout=w.Layout(width="14em"))
+        self.speed = w.BoundedFloatText(value=0, min=0, max=1e9, description="max it/s", tooltip="0: unlimited",
+                                        style={"description_width": "initial"}, layout=w.Layout(width="12em"))
         self.run_count = w.BoundedIntText(value=1000, min=1, max=100_000_000, description="N",
                                           style={"description_width": "initial"}, layout=w.Layout(width="9em"))
-        self.run_button = w.Button(description="Run N", icon="forward", tooltip="Run N iterations", **button)
+        self.run_button = w.Button(description="Run N", tooltip="Run N iterations", **button)
         self.iteration = w.HTML()
         self.iteration.add_class("pymonn-iteration")
         self.rate = w.HTML()
@@ -60,9 +62,16 @@ class RunControls(w.VBox):
     def _on_speed(self, change):
         self.controller.speed_limit = float(change.new) or None
 
+    max_rate = 10.0   # readout updates a second during a run (each one re-lays out the page a little)
+
     def update(self):
         """Show the controller's iteration, rate, progress, running state and error."""
         c = self.controller
+        now = time.perf_counter()
+        if c.is_running and not c.error and now - getattr(self, "_last", 0.0) < 1.0 / self.max_rate \
+                and self.play_button.button_style == "":
+            return
+        self._last = now
         text = f"iteration <b>{c.net.iteration}</b>"
         if self.iteration.value != text:
             self.iteration.value = text

@@ -56,7 +56,9 @@ class ParameterPanel(w.VBox):
         self._render_log()
 
     def _options(self):
-        return [(obj.tags[0], obj) for obj in self.controller.objects() if self.controller.tunable_behaviors(obj)]
+        groups = self.controller.net.NeuronGroups
+        return [(obj.tags[0], obj) for obj in self.controller.objects()
+                if any(obj is g for g in groups) or self.controller.tunable_behaviors(obj)]
 
     # --- building ----------------------------------------------------------------------------
     def _build(self):
@@ -82,7 +84,7 @@ class ParameterPanel(w.VBox):
     @staticmethod
     def _control(parameter):
         tip = " ".join(str(x) for x in (parameter.description, parameter.unit and f"[{parameter.unit}]") if x)
-        common = {"description": parameter.name, "description_tooltip": tip or None,
+        common = {"description": parameter.name, "tooltip": tip or None,
                   "style": {"description_width": "initial"}}
         if parameter.kind == "bool":
             return w.Checkbox(value=bool(parameter.value), indent=False, **common)

@@ -108,7 +108,8 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200
         recorded = [n for r in samplers for n in r._buffers if _vector_of(ng, n)]
         candidates = continuous_variables(ng)
         variable = next(iter(recorded), None) or next(iter(candidates), None)
-    sampler = next((r for r in samplers if variable in r._buffers), None)
+    sampler = next((r for r in samplers if variable in r._buffers), None) or \
+        next((b for b in ng.behavior.values() if isinstance(b, DashboardRecorder) and variable in b._buffers), None)
     if variable is not None and sampler is None:
         sampler = DashboardRecorder([variable], max_length=max_samples, tag="_pymonn_dashboard_samples")
         ng.add_behavior(_next_key(ng.network), sampler)
@@ -117,7 +118,8 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200
         found = spike_variables(ng)
         spike = next(iter(recorded), None) or next(iter(found), None) or \
             next((n for n in _SPIKE_NAMES if n in vars(ng)), _SPIKE_NAMES[0])
-    events = next((r for r in event_recorders if spike in r._buffers), None)
+    events = next((r for r in event_recorders if spike in r._buffers), None) or \
+        next((b for b in ng.behavior.values() if isinstance(b, DashboardEventRecorder) and spike in b._buffers), None)
     if events is None:
         events = DashboardEventRecorder([spike], max_length=max_events, tag="_pymonn_dashboard_events")
         ng.add_behavior(_next_key(ng.network), events)

@@ -1,6 +1,8 @@
 """VoltagePlot: a live bqplot of a recorded variable for chosen neurons, the group mean and the threshold."""
 from __future__ import annotations
 
+import time
+
 import bqplot as bq
 import ipywidgets as w
 import numpy as np
@@ -26,15 +28,19 @@ class VoltagePlot(w.VBox):
     ``window x (neurons + 1)`` floats a frame). Parameter changes show as red vertical lines.
     """
 
-    def __init__(self, controller, window: int = 500, **kwargs):
+    def __init__(self, controller, window: int = 500, max_rate: float = 5.0, **kwargs):
         self.controller = controller
         self.window = int(window)
+        self.max_rate = float(max_rate)     # SVG lines cost the page ~10-80 ms a redraw: fewer of them
+        self._last_update = 0.0
         self.x_scale, self.y_scale = bq.LinearScale(), bq.LinearScale()
         mark_scale = bq.LinearScale(min=0.0, max=1.0)
         scales = {"x": self.x_scale, "y": self.y_scale}
         self.traces = bq.Lines(scales=scales, colors=COLOURS, stroke_width=1.2)
         self.mean = bq.Lines(scales=scales, colors=["black"], stroke_width=2.5, labels=["mean"])
-        self.threshold = bq.Lines(scales=scales, colors=["#555"], line_style="dashed", labels=["threshold"])
+        # the threshold spans the plot on its own x scale, so it is resent only when its value changes
+        self.threshold = bq.Lines(scales={"x": bq.LinearScale(min=0.0, max=1.0), "y": self.y_scale}, colors=["#555"],
+                                  line_style="dashed", labels=["threshold"], x=np.array([0.0, 1.0], np.float32))
         self.marks = bq.Lines(scales={"x": self.x_scale, "y": mark_scale}, colors=["#d00"], opacities=[0.7])
         self.figure = bq.Figure(
             marks=[self.marks, self.traces, self.mean, self.threshold],
@@ -55,7 +61,7 @@ class VoltagePlot(w.VBox):
     def _start(self):
         """Begin again for the selected group: the last ``window`` samples, then only new ones."""
         c = self.controller
-        self.group = c.selected_group
+        self.group = c.plot_group
         self.cursor = c.sample_cursor(self.group)
         self.columns = list(c.selected_neurons)
         self._t = np.empty(0, np.int64)
@@ -87,7 +93,12 @@ class VoltagePlot(w.VBox):
         return len(iterations)
 
     def update(self):
-        """Read what is new and, if anything, send the window (x int32, y float32)."""
+        """Read what is new and, if anything, send the window (x int32, y float32); during a run at
+        most ``max_rate`` times a second."""
+        now = time.perf_counter()
+        if self.controller.is_running and now - self._last_update < 1.0 / self.max_rate:
+            return
+        self._last_update = now
         if self.read() == 0 and self._sent is not None:
             return
         t = self._t.astype(np.int32)
@@ -104,10 +115,12 @@ class VoltagePlot(w.VBox):
         if found is None or not len(self._t):
             self.threshold.visible = False
             return
-        value = float(getattr(found[1], "threshold"))
+        value = float(found[1].threshold)
+        if self.threshold.visible and self.threshold.y is not None and len(self.threshold.y) and \
+                float(self.threshold.y[0]) == value:
+            return
         with self.threshold.hold_sync():
             self.threshold.visible = True
-            self.threshold.x = np.array([self._t[0], self._t[-1]], np.int32)
             self.threshold.y = np.array([value, value], np.float32)
 
     def _draw_marks(self):

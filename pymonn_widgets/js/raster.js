@@ -9,6 +9,7 @@ export class EventStore {
   constructor() {
     this.data = new Int32Array(1 << 16); this.start = 0; this.end = 0; this.now = 0;
     this.listeners = new Set();   // views to redraw when events arrive
+    this.unacked = 0;             // event messages received but not yet drawn (acknowledged to Python)
   }
 
   changed() { for (const f of this.listeners) f(); }
@@ -84,6 +85,7 @@ function initialize({ model }) {
         store.append(new Int32Array(view.buffer, view.byteOffset, view.byteLength / 4));
       }
       store.now = msg.now;
+      store.unacked++;
       store.prune(store.now - model.get("window"));
       store.changed();
     } else if (msg.type === "clear") {
@@ -164,6 +166,10 @@ function render({ model, el }) {
     canvas.dataset.frames = String(frames);
     canvas.dataset.spikes = String(store.length);
     canvas.dataset.drawMs = (performance.now() - begin).toFixed(2);
+    if (store.unacked > 0) {   // tell the kernel this frame is painted: it paces itself by this
+      model.send({ type: "drawn", count: store.unacked });
+      store.unacked = 0;
+    }
   }
 
   function schedule() {
@@ -180,6 +186,10 @@ function render({ model, el }) {
     model.save_changes();
   });
   store.listeners.add(schedule);
+  const onMessage = (msg) => {
+    if (msg.type === "png") { draw(); model.send({ type: "png", data: canvas.toDataURL("image/png") }); }
+  };
+  model.on("msg:custom", onMessage);
   const names = ["change:window", "change:neurons", "change:marks", "change:selected_neuron",
                  "change:title", "change:height"];
   for (const name of names) model.on(name, schedule);
@@ -189,6 +199,7 @@ function render({ model, el }) {
   return () => {
     for (const name of names) model.off(name, schedule);
     store.listeners.delete(schedule);
+    model.off("msg:custom", onMessage);
     observer.disconnect();
   };
 }

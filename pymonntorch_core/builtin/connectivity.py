@@ -37,6 +37,7 @@ overhead. A plasticity rule updates ``values`` in place (it is a plain dense ten
 ``W.values[pre] += dw`` for the rows of presynaptic neurons ``pre``.
 """
 import numbers
+import warnings
 
 import torch
 
@@ -45,7 +46,9 @@ from ..modes import make_tensor
 
 __all__ = ["SparseWeights", "fixed_in_degree", "fixed_out_degree", "fixed_probability", "sparse_weights"]
 
-_CHUNK = 1 << 20  # entries handled at once while building, to bound temporary memory
+# Entries handled at once while building: small temporaries keep the peak near the final size and
+# are reused by the allocator instead of being left behind (glibc keeps freed heap memory).
+_CHUNK = 1 << 18
 
 
 class SparseWeights:
@@ -150,7 +153,10 @@ class SparseWeights:
         """A ``torch.sparse_csr_tensor`` in ``orientation`` (for interoperability, not for speed)."""
         src, dst, weight = self.synapses()
         index = torch.stack((src, dst)) if self.orientation == "SxD" else torch.stack((dst, src))
-        return torch.sparse_coo_tensor(index, weight, self.shape).coalesce().to_sparse_csr()
+        with warnings.catch_warnings():  # torch's "sparse CSR support is in beta" notice
+            warnings.simplefilter("ignore", UserWarning)
+            coo = torch.sparse_coo_tensor(index, weight, self.shape, check_invariants=False)
+            return coo.coalesce().to_sparse_csr()
 
     def clamp_(self, min=None, max=None):
         """Clamp the weights in place, keeping padding at 0 (e.g. after a plasticity update)."""
@@ -202,9 +208,9 @@ def _count(owner, name, value, low, high):
 
 
 def _distinct(rows, k, high, device, exclude_diagonal, row_offset=0):
-    """(rows, k) int64: for each row, k distinct ints in [0, high) in random order, none equal to
-    its row index (+ row_offset) when ``exclude_diagonal``."""
-    out = torch.empty((rows, k), dtype=torch.int64, device=device)
+    """(rows, k) int32: for each row, k distinct ints in [0, high) in random order, none equal to
+    its row index (+ row_offset) when ``exclude_diagonal``. Built in chunks to bound temporaries."""
+    out = torch.empty((rows, k), dtype=torch.int32, device=device)
     if k == 0 or rows == 0:
         return out
     per_chunk = max(1, _CHUNK // max(k, 1))
@@ -235,12 +241,17 @@ def _distinct(rows, k, high, device, exclude_diagonal, row_offset=0):
 
 
 def _weights(owner, weights, degree, width, device, dtype, scale):
-    mask = torch.arange(width, device=device, dtype=degree.dtype) < degree[:, None]
     if isinstance(weights, torch.Tensor):
         raise ArgumentError(f"{owner}.weights: give a mode string or a number here; build from tensors "
                             f"with SparseWeights.from_indices or from_dense")
-    values = make_tensor(f"{owner}.weights", weights, (degree.shape[0], width), device, dtype, scale)
-    return values.masked_fill_(~mask, 0)
+    values = torch.empty((degree.shape[0], width), device=device, dtype=dtype)
+    slots = torch.arange(width, device=device, dtype=degree.dtype)
+    rows = max(1, _CHUNK // max(width, 1))
+    for r0 in range(0, degree.shape[0], rows):  # draw in chunks (small temporaries), zero the padding
+        block = values[r0:r0 + rows]
+        block.copy_(make_tensor(f"{owner}.weights", weights, block.shape, device, dtype, scale))
+        block.masked_fill_(slots >= degree[r0:r0 + rows, None], 0)
+    return values
 
 
 def fixed_out_degree(n_src, n_dst, out_degree, weights="uniform", scale=None, *, device="cpu",
@@ -248,7 +259,7 @@ def fixed_out_degree(n_src, n_dst, out_degree, weights="uniform", scale=None, *,
     """Each source neuron connects to ``out_degree`` distinct, uniformly drawn destinations."""
     owner = "fixed_out_degree"
     k = _count(owner, "out_degree", out_degree, 0, n_dst - (0 if autapses else 1))
-    columns = torch.sort(_distinct(n_src, k, n_dst, device, not autapses), dim=1).values.int()
+    columns = torch.sort(_distinct(n_src, k, n_dst, device, not autapses), dim=1).values
     degree = torch.full((n_src,), k, dtype=torch.int32, device=device)
     values = _weights(owner, weights, degree, k, device, dtype, scale)
     return SparseWeights(columns, values, degree, n_dst, orientation, nnz=n_src * k)
@@ -260,8 +271,7 @@ def fixed_in_degree(n_src, n_dst, in_degree, weights="uniform", scale=None, *, d
     sources (no self-connections when ``autapses=False``, for a group connected to itself)."""
     owner = "fixed_in_degree"
     k = _count(owner, "in_degree", in_degree, 0, n_src - (0 if autapses else 1))
-    sources = _distinct(n_dst, k, n_src, device, not autapses).view(-1)  # row = destination
-    sources = sources.to(torch.int32)
+    sources = _distinct(n_dst, k, n_src, device, not autapses).view(-1)  # row = destination, int32
     degree = torch.bincount(sources, minlength=n_src)
     width = int(degree.max()) if sources.numel() else 0
     columns = torch.zeros((n_src, width), dtype=torch.int32, device=device)
@@ -292,7 +302,7 @@ def fixed_probability(n_src, n_dst, p, weights="uniform", scale=None, *, device=
     drawn = _distinct(n_src, width, n_dst, device, not autapses)  # random order: a prefix is a random subset
     mask = torch.arange(width, device=device) < degree[:, None]
     drawn.masked_fill_(~mask, n_dst)  # padding sorts last
-    columns = torch.sort(drawn, dim=1).values.masked_fill_(~mask, 0).int()
+    columns = torch.sort(drawn, dim=1).values.masked_fill_(~mask, 0)
     values = _weights(owner, weights, degree, width, device, dtype, scale)
     return SparseWeights(columns, values, degree, n_dst, orientation)
 

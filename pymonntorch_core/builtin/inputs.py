@@ -48,7 +48,7 @@ class CurrentInput(Behavior):
             current = 1.0
         self.current = float(current)
         self.noise = float(self.parameter("noise", 0.0))
-        input_current(neurons)
+        self._xi = input_current(neurons).clone()  # noise drawn in place: no allocation per step
 
     def forward(self, neurons):
         current = neurons.I
@@ -57,7 +57,7 @@ class CurrentInput(Behavior):
         elif self.current != 0.0:
             current.add_(self.current)
         if self.noise > 0.0:
-            current.add_(torch.randn_like(current), alpha=self.noise)
+            current.add_(self._xi.normal_(), alpha=self.noise)
 
 
 class PoissonInput(Behavior):
@@ -89,13 +89,13 @@ class PoissonInput(Behavior):
         _probability("PoissonInput", self.rate, self.dt)
         self._trials = None if self._count == 1 else neurons.vector(float(self._count))
         self.events = None
-        input_current(neurons)
+        self._uniform = input_current(neurons).clone()
 
     def forward(self, neurons):
         current = neurons.I
         p = self.rate * self.dt / 1000.0
         if self._trials is None:
-            events = (torch.rand_like(current) < p).to(current.dtype)
+            events = torch.lt(self._uniform.uniform_(), p)
         else:
             events = torch.binomial(self._trials, torch.full_like(self._trials, p))
         current.add_(events, alpha=self.weight)

@@ -13,7 +13,7 @@ import torch
 
 from ..behavior import Behavior
 from ..errors import ArgumentError, close_matches
-from ._current import input_current, spike_vector
+from ._current import spike_vector
 
 __all__ = ["LIF", "Izhikevich", "IZHIKEVICH_PRESETS"]
 
@@ -135,7 +135,7 @@ class Izhikevich(Behavior):
 
     parameter_ranges = {
         "a": (0.0, 0.2, 0.001), "b": (0.0, 0.4, 0.001), "c": (-80.0, -40.0, 0.1), "d": (0.0, 10.0, 0.01),
-        "peak": (0.0, 50.0, 0.1), "dt": (0.01, 2.0, 0.01),
+        "peak": (0.0, 50.0, 0.1), "dt": (0.01, 2.0, 0.01), "substeps": (1, 10, 1),
     }
 
     def initialize(self, neurons):

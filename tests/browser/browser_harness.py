@@ -25,7 +25,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -77,6 +77,7 @@ def write_artifact_json(name, data):
         except ValueError:
             merged = {}
     merged.update(data)
+    merged["_updated_utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     path.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
     return merged
 
@@ -96,6 +97,13 @@ def poll(fn, timeout, interval=0.1, message="condition"):
             extra = f" (last error: {last_exc!r})" if last_exc else ""
             pytest.fail(f"timed out after {timeout:.0f} s waiting for {message}{extra}")
         time.sleep(interval)
+
+
+def button(page, name):
+    """The (first visible) button called ``name``: its visible text, aria-label or title, icons aside."""
+    loc = page.get_by_role("button", name=re.compile(rf"^\W*{name}\W*$", re.I))
+    poll(lambda: loc.count() >= 1 and loc.first.is_visible(), 30, 0.2, f"a visible {name!r} button")
+    return loc.first
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -127,8 +135,12 @@ class JupyterServer:
         except OSError:
             return ""
 
-    def shutdown_kernels(self, paths=None):
-        """Delete the sessions (and so kernels) of ``paths`` (default: all): frees CPU and memory."""
+    def shutdown_kernels(self, paths=None, wait=True):
+        """Delete the sessions (and so kernels) of ``paths`` (default: all): frees CPU and memory.
+        ``wait=False`` does it in a background thread (the server's own shutdown reaps what is left)."""
+        if not wait:
+            threading.Thread(target=self.shutdown_kernels, args=(paths, True), daemon=True).start()
+            return
         try:
             for s in self.api("/api/sessions"):
                 if paths is not None and s.get("path") not in paths:
@@ -163,7 +175,7 @@ def jupyter_server(tmp_path_factory):
         d.mkdir()
     # Notebook setting windowingMode "none": every cell stays in the DOM (else off-screen cells are virtual).
     _write_setting(settings, "@jupyterlab/notebook-extension", "tracker",
-                   {"windowingMode": "none"})
+                   {"windowingMode": "none", "scrollPastEnd": False})
     # No news / update pop-ups covering the page; no "Shut down kernel?" style dialogs on close.
     _write_setting(settings, "@jupyterlab/apputils-extension", "notification",
                    {"fetchNews": "false", "checkForUpdates": False})
@@ -261,6 +273,7 @@ class Lab:
         self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
         self.notebooks = []
+        self.workspace = "w" + secrets.token_hex(6)
 
     def copy_in(self, src, name=None):
         dst = Path(self.server.root) / (name or Path(src).name)
@@ -275,7 +288,8 @@ class Lab:
             path = self.copy_in(path)
         rel = path.relative_to(self.server.root).as_posix()
         t0 = time.monotonic()
-        self.page.goto(self.server.url(f"/lab/tree/{rel}"))
+        # a workspace of its own, reset: no tabs restored from earlier pages (they would start their kernels)
+        self.page.goto(self.server.url(f"/lab/workspaces/{self.workspace}/tree/{rel}?reset"))
         nb = Notebook(self, rel)
         nb.wait_ready(timeout)
         self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
@@ -289,12 +303,14 @@ class Lab:
         path = ARTIFACTS / f"{_safe(name)}.png"
         try:
             h = self.page.evaluate(
-                "() => { const n = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
-                " || document.querySelector('.jp-NotebookPanel-notebook');"
-                " return n ? n.scrollHeight : 0 }")
-            height = int(min(max(VIEWPORT["height"], (h or 0) + 250), 12000))
+                "() => { const n = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
+                " if (!n) return 0; const extra = window.innerHeight - n.clientHeight;"
+                " return n.scrollHeight + extra; }")
+            height = int(min(max(VIEWPORT["height"], (h or 0) + 20), 12000))
             self.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
             self.page.wait_for_timeout(300)
+            self.page.evaluate("() => { const n = document.querySelector("
+                               "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer'); if (n) n.scrollTop = 0; }")
             self.page.screenshot(path=str(path), full_page=True, timeout=30_000)
             self.page.set_viewport_size(VIEWPORT)
         except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the test's own result
@@ -371,20 +387,34 @@ class Notebook:
         self.wait_idle(timeout)
         log(f"ran all cells of {self.path} in {time.monotonic() - t0:.1f} s")
 
-    def run_cell(self, code, timeout=30, expect_output=True):
+    def run_cell(self, code, timeout=30, expect_output=True, typed=False):
         """Append a code cell with ``code``, run it, and return its text output (stdout + results).
 
+        ``typed``: type the code with the keyboard into the new cell's editor and run it with Shift+Enter,
+        as a person would (one-line code; the editor's auto-closed brackets are checked away); else set the
+        source through the model and run it with JupyterLab's ``notebook:run-cell`` command.
         Polls the cell until its execution finished (execution count set, prompt not ``*``) and, when
-        ``expect_output``, until some output arrived. Returns ``(text, seconds)``.
+        ``expect_output``, until some output arrived. Returns ``(text, seconds)``; the seconds run from
+        the moment the cell was submitted.
         """
-        t0 = time.monotonic()
         idx = self.js(
             "const w = nb(); const n = w.content.widgets.length;"
-            "w.content.activeCellIndex = n - 1;"
+            "w.content.activeCellIndex = n - 1; w.content.mode = 'command';"
             "await app.commands.execute('notebook:insert-cell-below');"
-            "const c = w.content.activeCell; c.model.sharedModel.setSource(arg);"
-            "await app.commands.execute('notebook:run-cell');"
-            "return w.content.widgets.indexOf(c);", code)
+            "return w.content.widgets.indexOf(w.content.activeCell);")
+        if typed:
+            editor = self.page.locator(".jp-Notebook .jp-Cell").nth(idx).locator(".cm-content")
+            editor.click()
+            self.page.keyboard.type(code)
+            source = self.js("return nb().content.widgets[arg].model.sharedModel.getSource();", idx)
+            assert source == code, f"typed {code!r}, the cell holds {source!r}"
+            t0 = time.monotonic()
+            self.page.keyboard.press("Shift+Enter")
+        else:
+            t0 = time.monotonic()
+            self.js("const w = nb(); const c = w.content.widgets[arg.idx]; w.content.activeCellIndex = arg.idx;"
+                    "c.model.sharedModel.setSource(arg.code);"
+                    "await app.commands.execute('notebook:run-cell');", {"idx": idx, "code": code})
 
         def finished():
             r = self.js(
@@ -435,9 +465,9 @@ class Notebook:
                               + _strip_ansi("\n".join(o.get("traceback", []))))
             elif o.get("output_type") == "stream" and o.get("name") == "stderr":
                 errors.append(f"cell {o['cell']} stderr: {_text(o.get('text'))}")
-        dom = self.page.evaluate(
-            "() => Array.from(document.querySelectorAll("
-            "'.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')).map(e => e.innerText)")
+        dom = self.js(
+            "return Array.from(nb().node.querySelectorAll("
+            "'.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')).map(e => e.innerText);")
         for t in dom:
             if not any(t.strip()[:60] in e for e in errors):
                 errors.append(f"DOM stderr/traceback: {t}")
@@ -445,20 +475,20 @@ class Notebook:
 
     def widget_views(self):
         """Widget views rendered in output areas: their class, size and any loading/error text."""
-        return self.page.evaluate(
-            """() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).filter(o =>
+        return self.js(
+            """return Array.from(nb().node.querySelectorAll('.jp-OutputArea-output')).filter(o =>
                  !o.hasAttribute('data-mime-type') || o.getAttribute('data-mime-type') ===
                  'application/vnd.jupyter.widget-view+json').map(o => {
                    const r = o.getBoundingClientRect();
                    const cell = o.closest('.jp-Cell');
-                   const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'));
+                   const cells = Array.from(nb().node.querySelectorAll('.jp-Notebook .jp-Cell'));
                    const inner = o.querySelector('.jupyter-widgets, .lm-Widget, .widget-box, canvas, svg');
                    const ir = inner ? inner.getBoundingClientRect() : r;
                    return {cell: cells.indexOf(cell), width: r.width, height: r.height,
                            innerWidth: ir.width, innerHeight: ir.height,
                            text: o.innerText.slice(0, 300), cls: o.className,
                            hasWidget: !!o.querySelector('.jupyter-widgets, .widget-box, .widget-inline-hbox, .lm-Widget')};
-                 })""")
+                 });""")
 
     def widget_view_count_in_model(self):
         """How many outputs in the notebook model are widget views (application/vnd.jupyter.widget-view+json)."""
@@ -487,9 +517,9 @@ class Notebook:
 
     def widget_problems(self):
         """Texts of widget views that failed or have not loaded (Loading widget..., Error displaying widget)."""
-        return self.page.evaluate(
-            """() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerText)
-                 .filter(t => /Loading widget|Error displaying widget|Model not found|Failed to load model/.test(t))""")
+        return self.js(
+            """return Array.from(nb().node.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerText)
+                 .filter(t => /Loading widget|Error displaying widget|Model not found|Failed to load model/.test(t));""")
 
 
 def _text(t):
@@ -521,7 +551,7 @@ def lab(request, jupyter_server, browser):
     finally:
         lab.screenshot(request.node.name)
         lab.close()
-        jupyter_server.shutdown_kernels([n.path for n in lab.notebooks])
+        jupyter_server.shutdown_kernels([n.path for n in lab.notebooks], wait=False)
 
 
 @pytest.fixture

@@ -34,6 +34,25 @@ class InputBehavior(Behavior):
             neurons.voltage += synapse.W@synapse.src.spike.float() / synapse.src.size * 10
 
 
+def _drive(synapse, dst_size):
+    """Input through a (dst, src) or (src, dst) weight matrix (the tutorial's W@spike needs a square one)."""
+    w = synapse.W if synapse.W.shape[0] == dst_size else synapse.W.T
+    return w @ synapse.src.spike.float() / synapse.src.size
+
+
+class ExcInput(Behavior):
+    """The tutorial's InputBehavior for a group of another size than its source."""
+
+    def initialize(self, neurons):
+        super().initialize(neurons)
+        for synapse in neurons.afferent_synapses['GLUTAMATE']:
+            synapse.W = synapse.matrix('uniform', density=0.1)
+
+    def forward(self, neurons):
+        for synapse in neurons.afferent_synapses['GLUTAMATE']:
+            neurons.voltage += _drive(synapse, neurons.size) * 10
+
+
 class GabaInput(Behavior):
     def initialize(self, neurons):
         super().initialize(neurons)
@@ -42,7 +61,7 @@ class GabaInput(Behavior):
 
     def forward(self, neurons):
         for synapse in neurons.afferent_synapses['GABA']:
-            neurons.voltage -= synapse.W@synapse.src.spike.float() / synapse.src.size * 5
+            neurons.voltage -= _drive(synapse, neurons.size) * 5
 
 
 # Test probe: wall-clock time of the latest iteration and every threshold change the core saw.
@@ -74,7 +93,7 @@ ng = NeuronGroup(net=net, size=1000, tag='excitatory',
 ng2 = NeuronGroup(net=net, size=250, tag='inhibitory',
                   behavior={
                       1: BasicBehavior(),
-                      2: InputBehavior(),
+                      2: ExcInput(),
                       10: EventRecorder(['spike'])
                   })
 SynapseGroup(ng, ng, net, tag='GLUTAMATE')

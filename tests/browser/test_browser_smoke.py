@@ -1,6 +1,5 @@
 """The harness itself, proven on a plain ipywidgets notebook (no project widgets needed)."""
 import pytest
-
 from browser_harness import poll
 
 pytestmark = pytest.mark.browser
@@ -31,6 +30,6 @@ def test_intslider_arrow_right_reaches_kernel(lab, tmp_notebook):
     # the value label in the page and the kernel both see 6
     poll(lambda: slider.locator(".widget-readout").inner_text().strip() == "6", 10, message="readout 6")
     poll(lambda: nb.value("s.value") == 6, 15, 0.2, "kernel to see s.value == 6")
-    text, secs = nb.run_cell("print('now', s.value)")
+    text, secs = nb.run_cell("print('now', s.value)", typed=True)
     assert text.strip() == "now 6"
     assert secs < 10

@@ -3,7 +3,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser_harness import REPO, log
 
 pytestmark = pytest.mark.browser

@@ -11,26 +11,20 @@ import re
 import time
 
 import pytest
-
-from browser_harness import log, poll, write_artifact_json
+from browser_harness import button, log, poll, write_artifact_json
 from dashboard_notebooks import DASHBOARD_NETWORK, FAULTY, HELPERS, SHOW_DASHBOARD, TUTORIAL_BEHAVIORS
 
 pytestmark = pytest.mark.browser
 
 GROUPS = ["excitatory", "inhibitory"]
+PRESSES = 5      # slider latency samples
+PAUSES = 3       # pause latency samples
 SYNAPSES = ["GLUTAMATE", "GABA"]
 
 
 # ---------------------------------------------------------------------------------------------------------
 # page helpers
 # ---------------------------------------------------------------------------------------------------------
-def button(page, name):
-    """The dashboard button called ``name`` (visible text, aria-label or title)."""
-    loc = page.get_by_role("button", name=re.compile(rf"^\W*{name}\W*$", re.I))
-    poll(lambda: loc.count() >= 1 and loc.first.is_visible(), 30, 0.2, f"a visible {name!r} button")
-    return loc.first
-
-
 def threshold_slider(page):
     return page.locator(".widget-slider", has=page.locator("label", has_text=re.compile(r"^\s*threshold\s*$")))
 
@@ -57,38 +51,34 @@ def ensure_paused(nb):
 
 
 _PLOT_JS = """(sel) => {
+  // What a plot draws: how many marks, and a hash of their geometry / pixels (changes when it redraws).
   const root = document.querySelector(sel);
   if (!root) return null;
   const r = root.getBoundingClientRect();
-  let sig = '', marks = 0;
-  for (const p of root.querySelectorAll('path')) {
-    const d = p.getAttribute('d') || '';
-    if (d.length > 8 && !p.closest('.axis, .tick, defs, clipPath')) { marks++; sig += d.length + ':' + d.slice(-24) + ';'; }
+  let h = 0, marks = 0;
+  const mix = (s) => { for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; };
+  for (const p of root.querySelectorAll('path, circle, rect.bar')) {
+    if (p.closest('.axis, .tick, defs, clipPath, .legend')) continue;
+    const d = p.getAttribute('d') || p.getAttribute('cx') || '';
+    if (!d || d.length < 4) continue;
+    marks++;
+    mix(d); mix(p.getAttribute('transform') || ''); mix((p.parentNode.getAttribute && p.parentNode.getAttribute('transform')) || '');
   }
-  for (const c of root.querySelectorAll('circle, rect.bar, .dot, .element')) { marks++; }
-  for (const im of root.querySelectorAll('image')) {
-    const h = im.getAttribute('href') || im.getAttribute('xlink:href') || '';
-    if (h.length > 64) { marks++; sig += 'img' + h.length + h.slice(-32); }
+  for (const im of root.querySelectorAll('image, img')) {
+    const s = im.getAttribute('href') || im.getAttribute('xlink:href') || im.getAttribute('src') || '';
+    if (s.length > 64) { marks++; mix(s.slice(-256)); mix(String(s.length)); }
   }
-  for (const img of root.querySelectorAll('img')) { if ((img.src || '').length > 64) { marks++; sig += 'im' + img.src.slice(-32); } }
   for (const c of root.querySelectorAll('canvas')) {
     if (!c.width || !c.height) continue;
-    let painted = false, data = '';
-    try {
-      const ctx = c.getContext('2d');
-      if (ctx) {
-        const px = ctx.getImageData(0, 0, c.width, c.height).data;
-        let n = 0, h = 0;
-        for (let i = 3; i < px.length; i += 4 * 7) { if (px[i]) { n++; h = (h * 31 + px[i - 3] + px[i - 2] * 3 + i) | 0; } }
-        painted = n > 0; data = 'c' + n + ':' + h;
-      }
-    } catch (e) {}
-    if (!data) { try { const u = c.toDataURL(); data = 'u' + u.length + u.slice(-32); painted = u.length > 3000; } catch (e) {} }
-    if (painted) marks++;
-    sig += data + ';';
+    let u = '';
+    try { u = c.toDataURL(); } catch (e) { continue; }
+    // a blank canvas of this size encodes to a short PNG
+    const blank = document.createElement('canvas'); blank.width = c.width; blank.height = c.height;
+    if (u.length > blank.toDataURL().length + 200) { marks++; mix(u.slice(-512)); mix(String(u.length)); }
   }
-  return {width: r.width, height: r.height, marks, sig};
+  return {width: r.width, height: r.height, marks, sig: marks + ':' + h};
 }"""
+
 
 
 def plot_state(page, selector):
@@ -108,7 +98,6 @@ def counter_value(page):
 @pytest.fixture(scope="module")
 def dashboard(request, jupyter_server, browser, tmp_path_factory):
     import nbformat
-
     from browser_harness import Lab
 
     path = jupyter_server.root / "dashboard_live.ipynb"
@@ -153,10 +142,10 @@ def test_graph_shows_every_group_and_synapse_tag(shot):
     assert shot.value("[g.tags[0] for g in net.NeuronGroups]") == GROUPS
     for tag in GROUPS:
         loc = page.locator(f'[data-group="{tag}"]')
-        poll(lambda: loc.count() >= 1 and loc.first.is_visible(), 30, 0.2, f'graph node [data-group="{tag}"]')
+        poll(lambda loc=loc: loc.count() >= 1 and loc.first.is_visible(), 30, 0.2, f'graph node [data-group="{tag}"]')
     for tag in SYNAPSES:
         loc = page.locator(f'[data-synapse="{tag}"]')
-        poll(lambda: loc.count() >= 1 and loc.first.is_visible(), 30, 0.2, f'graph edge [data-synapse="{tag}"]')
+        poll(lambda loc=loc: loc.count() >= 1 and loc.first.is_visible(), 30, 0.2, f'graph edge [data-synapse="{tag}"]')
     # one edge per SynapseGroup (3: two GLUTAMATE, one GABA)
     assert page.locator("[data-synapse]").count() >= 3
 
@@ -171,9 +160,9 @@ def test_play_keeps_other_cells_running(shot):
     ensure_paused(nb)
     before = iteration(nb)
     button(nb.page, "Play").click()
-    first, secs1 = nb.run_cell("print(net.iteration)", timeout=30)
+    first, secs1 = nb.run_cell("print(net.iteration)", timeout=30, typed=True)
     time.sleep(1.0)
-    second, secs2 = nb.run_cell("print(net.iteration)", timeout=30)
+    second, secs2 = nb.run_cell("print(net.iteration)", timeout=30, typed=True)
     log(f"play: cells answered in {secs1:.2f} s and {secs2:.2f} s: {first.strip()} -> {second.strip()}")
     a, b = int(first.strip()), int(second.strip())
     assert before <= a < b, f"net.iteration did not increase during Play: {before} -> {a} -> {b}"
@@ -186,34 +175,40 @@ def test_threshold_slider_changes_kernel_while_running(shot):
     ensure_running(nb)
     slider = threshold_slider(page)
     poll(lambda: slider.count() >= 1 and slider.first.is_visible(), 30, 0.2, "a visible slider labelled threshold")
-    old = nb.value("ng['BasicBehavior', 0].threshold")
-    it_before = iteration(nb)
     handle = slider.first.locator(".noUi-handle")
-    handle.focus()
-    t_press = time.time()
-    handle.press("ArrowRight")
-    new = poll(lambda: (lambda v: v if v != old else None)(nb.value("ng['BasicBehavior', 0].threshold")),
-               10, 0.02, "the kernel to see a new threshold")
-    t_seen_poll = time.time()
-    assert new > old, f"ArrowRight should raise the threshold: {old} -> {new}"
-    # the run went on, without a reset
-    its = [iteration(nb)]
-    time.sleep(0.5)
-    its.append(iteration(nb))
-    assert its[0] >= it_before and its[1] > its[0], f"run stopped or reset after the slider: {it_before} -> {its}"
-    # the core used the new value in an iteration (the probe logs what each iteration saw)
-    changes = nb.value("PROBE['changes']")
-    seen = [c for c in changes if c[0] >= t_press - 0.05 and abs(c[3] - new) < 1e-6]
-    assert seen, f"no iteration saw threshold {new} after the key press; probe log: {changes[-5:]}"
-    latency_core = seen[0][0] - t_press
-    latency_poll = t_seen_poll - t_press
-    log(f"slider latency: ArrowRight -> an iteration using threshold {new}: {latency_core * 1000:.0f} ms "
-        f"(-> a kernel read seeing it: {latency_poll * 1000:.0f} ms)")
+    latencies = []
+    for _ in range(PRESSES):
+        old = nb.value("ng['BasicBehavior', 0].threshold")
+        it_before = iteration(nb)
+        handle.focus()
+        t_press = time.time()
+        handle.press("ArrowRight")
+        # slow polling: a busy poll loop of execute requests would itself delay the kernel
+        new = poll(lambda old=old: (lambda v: v if v != old else None)(nb.value("ng['BasicBehavior', 0].threshold")),
+                   10, 0.25, "the kernel to see a new threshold")
+        assert new > old, f"ArrowRight should raise the threshold: {old} -> {new}"
+        # the run went on, without a reset
+        its = [iteration(nb)]
+        time.sleep(0.4)
+        its.append(iteration(nb))
+        assert its[0] >= it_before and its[1] > its[0], f"run stopped or reset after the slider: {it_before} -> {its}"
+        # the core used the new value in an iteration (the probe logs what each iteration saw, with time.time())
+        changes = nb.value("PROBE['changes']")
+        seen = [c for c in changes if c[0] >= t_press - 0.05 and abs(c[3] - new) < 1e-6]
+        assert seen, f"no iteration saw threshold {new} after the key press; probe log: {changes[-5:]}"
+        latencies.append(seen[0][0] - t_press)
+    assert nb.value("ng['BasicBehavior', 0].threshold") > 2.0
+    ms = sorted(round(x * 1000, 1) for x in latencies)
+    median = ms[len(ms) // 2]
+    rate = nb.value("float(dash.controller.rate) if hasattr(dash, 'controller') else None")
+    log(f"slider latency, ArrowRight -> first iteration using the new threshold: median {median} ms, "
+        f"all {ms} (goal <= 200 ms); run at {rate} it/s")
     write_artifact_json("latency.json", {
-        "slider_arrowright_to_core_ms": round(latency_core * 1000, 1),
-        "slider_arrowright_to_kernel_read_ms": round(latency_poll * 1000, 1),
-        "slider_threshold_old_new": [old, new],
+        "slider_arrowright_to_core_ms": ms,
+        "slider_arrowright_to_core_median_ms": median,
+        "slider_run_rate_it_per_s": rate,
     })
+    assert median <= 1000, f"slider changes take {median} ms to reach the running network"
 
 
 def test_plots_draw_and_counter_increases(shot):
@@ -221,11 +216,12 @@ def test_plots_draw_and_counter_increases(shot):
     page = nb.page
     ensure_running(nb)
     for sel in (".pymonn-voltage-plot", ".pymonn-raster-plot"):
-        poll(lambda: page.locator(sel).count() >= 1, 30, 0.2, f"{sel} in the page")
-        state = poll(lambda: (lambda s: s if s and s["width"] > 0 and s["height"] > 0 and s["marks"] > 0 else None)(
+        poll(lambda sel=sel: page.locator(sel).count() >= 1, 30, 0.2, f"{sel} in the page")
+        state = poll(lambda sel=sel: (lambda s: s if s and s["width"] > 0 and s["height"] > 0 and s["marks"] > 0 else None)(
             plot_state(page, sel)), 30, 0.25, f"{sel} to draw marks")
         # live: what is drawn changes while the run goes on
-        poll(lambda: plot_state(page, sel)["sig"] != state["sig"], 15, 0.25, f"{sel} to update during the run")
+        poll(lambda sel=sel, state=state: plot_state(page, sel)["sig"] != state["sig"], 15, 0.25,
+             f"{sel} to update during the run")
         log(f"{sel}: {state['width']:.0f}x{state['height']:.0f} px, {state['marks']} marks")
     c1 = counter_value(page)
     poll(lambda: counter_value(page) > c1, 10, 0.1, ".pymonn-iteration to increase")
@@ -233,24 +229,30 @@ def test_plots_draw_and_counter_increases(shot):
 
 def test_pause_stops_quickly(shot):
     nb = shot
-    ensure_running(nb)
-    pause = button(nb.page, "Pause")
-    t_click = time.time()
-    pause.click()
-    # stopped: two reads 0.5 s apart are equal
-    def stopped():
-        a = iteration(nb)
+    latencies = []
+    for _ in range(PAUSES):
+        ensure_running(nb)
         time.sleep(0.5)
-        return a == iteration(nb)
-    poll(stopped, 10, 0.0, "net.iteration to stop changing after Pause")
-    t_last = nb.value("PROBE['t']")
-    latency = max(0.0, t_last - t_click)
-    log(f"pause latency: click -> last iteration: {latency * 1000:.0f} ms")
-    write_artifact_json("latency.json", {"pause_click_to_last_iteration_ms": round(latency * 1000, 1)})
-    # the counter in the page shows where it stopped
-    final = iteration(nb)
-    poll(lambda: counter_value(nb.page) == final, 10, 0.2, f".pymonn-iteration to show {final}")
-    assert latency <= 1.0, f"Pause took {latency:.3f} s to stop the run"
+        pause = button(nb.page, "Pause")
+        t_click = time.time()
+        pause.click()
+
+        def stopped():  # two reads 0.5 s apart are equal
+            a = iteration(nb)
+            time.sleep(0.5)
+            return a == iteration(nb)
+        poll(stopped, 10, 0.0, "net.iteration to stop changing after Pause")
+        t_last = nb.value("PROBE['t']")
+        latencies.append(max(0.0, t_last - t_click))
+        # the counter in the page shows where it stopped
+        final = iteration(nb)
+        poll(lambda final=final: counter_value(nb.page) == final, 10, 0.2, f".pymonn-iteration to show {final}")
+    ms = sorted(round(x * 1000, 1) for x in latencies)
+    median = ms[len(ms) // 2]
+    log(f"pause latency, click -> last iteration: median {median} ms, all {ms} (goal <= 200 ms)")
+    write_artifact_json("latency.json", {"pause_click_to_last_iteration_ms": ms,
+                                         "pause_click_to_last_iteration_median_ms": median})
+    assert median <= 500, f"Pause takes {median} ms to stop the run"
 
 
 def test_step_advances_by_steps_per_step(shot):
@@ -268,7 +270,7 @@ def test_step_advances_by_steps_per_step(shot):
     for _ in range(2):
         before = iteration(nb)
         button(page, "Step").click()
-        poll(lambda: iteration(nb) == before + n, 10, 0.05, f"Step to advance {before} -> {before + n}")
+        poll(lambda before=before: iteration(nb) == before + n, 10, 0.05, f"Step to advance {before} -> {before + n}")
         time.sleep(0.3)
         assert iteration(nb) == before + n, "Step kept running"
 

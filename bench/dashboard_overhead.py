@@ -1,0 +1,140 @@
+"""What the live dashboard costs a run: the same network run with a Dashboard attached vs without.
+
+Both runs happen in this process, interleaved, on one torch thread, seeded alike. "Attached" is
+``Dashboard(net).controller.run(n)``: chunked stepping, dashboard recorders where the user has none,
+and at most ``frame_rate`` frames a second, each reading the new samples/events and serialising the
+plot updates (outside a kernel the widget messages go nowhere, so sending itself is not counted).
+"Without" is ``net.simulate_iterations(n)`` on a network with the user's recorders only.
+Goal: attached >= 80% of the speed.
+
+Also prints the Python cost of one raster frame (reading and encoding the new events) and of the
+first frame after a restart (the whole window) for 1,000 and 100,000 spikes.
+
+    python bench/dashboard_overhead.py [--size 1000] [--iterations 1000] [--repeats 5]
+"""
+import argparse
+import statistics
+import sys
+import time
+import warnings
+
+import torch
+
+from pymonntorch_core import Behavior, EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+class BasicBehavior(Behavior):
+    def initialize(self, neurons):
+        super().initialize(neurons)
+        neurons.voltage = neurons.vector(mode="zeros")
+        self.threshold = 2.0
+
+    def forward(self, neurons):
+        firing = neurons.voltage >= self.threshold
+        neurons.spike = firing.byte()
+        neurons.voltage[firing] = 0.0
+        neurons.voltage *= 0.9
+        neurons.voltage += neurons.vector(mode="uniform", density=0.1)
+
+
+class InputBehavior(Behavior):
+    def initialize(self, neurons):
+        super().initialize(neurons)
+        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
+            synapse.W = synapse.matrix("uniform", density=0.1)
+
+    def forward(self, neurons):
+        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
+            neurons.voltage += synapse.W @ synapse.src.spike.float() / synapse.src.size * 10
+
+
+def network(size, recorders):
+    torch.manual_seed(0)
+    net = Network()
+    behaviors = {1: BasicBehavior(), 2: InputBehavior()}
+    if recorders:
+        behaviors.update({9: Recorder(["voltage", "torch.mean(voltage)"]), 10: EventRecorder(["spike"])})
+    ng = NeuronGroup(net=net, size=size, behavior=behaviors)
+    SynapseGroup(ng, ng, net, tag="GLUTAMATE")
+    net.initialize(info=False)
+    return net
+
+
+def plain(size, iterations, recorders):
+    net = network(size, recorders)
+    start = time.perf_counter()
+    net.simulate_iterations(iterations, measure_block_time=False)
+    return time.perf_counter() - start
+
+
+def attached(size, iterations, recorders, frames):
+    from pymonn_widgets import Dashboard
+
+    net = network(size, recorders)
+    dash = Dashboard(net)
+    counted = []
+    dash.controller.on("frame", lambda: counted.append(1))
+    start = time.perf_counter()
+    dash.controller.run(iterations)
+    elapsed = time.perf_counter() - start
+    frames.append(len(counted) / elapsed)
+    return elapsed
+
+
+def raster_frame_costs(spikes_list, repeats=20):
+    """Python time to read + encode + send the events of one frame, from an EventRecorder."""
+    from pymonn_widgets import RasterPlot
+    from pymonn_widgets.sources import EventCursor
+
+    rows = []
+    for spikes in spikes_list:
+        net = Network()
+        ng = NeuronGroup(net=net, size=100_000, behavior={9: EventRecorder(["spike"])})
+        net.initialize(info=False)
+        buffer = ng.behavior[9]._buffers["spike"]
+        raster = RasterPlot(window=1000, neurons=100_000)
+        raster.send = lambda content, buffers=None: None
+        times = []
+        for _ in range(repeats):
+            t = torch.randint(0, 1000, (spikes,))
+            index = torch.randint(0, 100_000, (spikes, 1))
+            buffer.append(int(t[0]), index)
+            cursor = EventCursor(ng.behavior[9], "spike")
+            cursor.position = buffer.count - spikes
+            start = time.perf_counter()
+            raster.push(cursor.read(), now=1000)
+            times.append(time.perf_counter() - start)
+        rows.append((spikes, statistics.median(times) * 1e3, spikes * 8 / 1e6))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--iterations", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"python {sys.version.split()[0]}, torch {torch.__version__}, {args.threads} thread(s), N={args.size}, "
+          f"{args.iterations} iterations, median of {args.repeats} interleaved runs")
+    print(f"{'network':<28} {'without it/s':>12} {'attached it/s':>13} {'ratio':>6} {'frames/s':>8}")
+    for recorders, label in ((True, "user recorders"), (False, "no recorders (dashboard's)")):
+        base, dash, frames = [], [], []
+        plain(args.size, 50, recorders), attached(args.size, 50, recorders, [])  # warm up
+        for _ in range(args.repeats):
+            base.append(plain(args.size, args.iterations, recorders))
+            dash.append(attached(args.size, args.iterations, recorders, frames))
+        b, d = statistics.median(base), statistics.median(dash)
+        print(f"{label:<28} {args.iterations / b:>12.0f} {args.iterations / d:>13.0f} {b / d:>6.2f} "
+              f"{statistics.median(frames):>8.1f}")
+    print("\nraster frame, Python side (read new events from the recorder, encode int32, send):")
+    print(f"{'spikes':>8} {'ms':>8} {'MB':>6}")
+    for spikes, ms, mb in raster_frame_costs([1_000, 100_000]):
+        print(f"{spikes:>8} {ms:>8.2f} {mb:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+// node --test js/  : the raster's pure parts (event store, binning, shading) and their cost.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { EventStore, binEvents, shade } from "../pymonn_widgets/js/raster.js";
+
+test("store appends, grows and prunes by iteration", () => {
+  const s = new EventStore();
+  s.append(new Int32Array([1, 5, 2, 6, 3, 7]));
+  assert.equal(s.length, 3);
+  s.prune(1);
+  assert.equal(s.length, 2);
+  const big = new Int32Array(200000).map((_, k) => (k % 2 === 0 ? 10 + (k >> 1) : k % 97));
+  s.append(big);
+  assert.equal(s.length, 100002);
+  s.prune(100);
+  assert.equal(s.data[s.start], 101);
+  s.clear();
+  assert.equal(s.length, 0);
+});
+
+test("events land in the right bins, rows top-down", () => {
+  const s = new EventStore();
+  s.append(new Int32Array([11, 0, 20, 9, 20, 9]));   // window (10, 20], 10 neurons
+  const counts = binEvents(s, 10, 10, 10, 10, 10, new Uint32Array(100));
+  assert.equal(counts[9 * 10 + 0], 1);   // t=11 -> x=0, neuron 0 -> bottom row
+  assert.equal(counts[0 * 10 + 9], 2);   // t=20 -> x=9, neuron 9 -> top row, twice
+  const pixels = shade(counts, 100, new Uint8ClampedArray(400));
+  assert.ok(pixels[(9 * 10) * 4 + 3] > 0 && pixels[(0 * 10 + 9) * 4 + 3] > pixels[(9 * 10) * 4 + 3]);
+  assert.equal(pixels[3], 0);
+});
+
+test("binning 100,000 spikes costs a few ms", () => {
+  const s = new EventStore();
+  const pairs = new Int32Array(200000);
+  for (let k = 0; k < 100000; k++) { pairs[2 * k] = 1 + (k % 1000); pairs[2 * k + 1] = (k * 7919) % 100000; }
+  s.append(pairs);
+  const counts = new Uint32Array(800 * 260), pixels = new Uint8ClampedArray(800 * 260 * 4);
+  const times = [];
+  for (let r = 0; r < 20; r++) {
+    const t = performance.now();
+    binEvents(s, 0, 1000, 100000, 800, 260, counts);
+    shade(counts, 800 * 260, pixels);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`bin + shade 100k spikes into 800x260: median ${times[10].toFixed(2)} ms`);
+  assert.ok(times[10] < 30);
+});

@@ -1,0 +1,103 @@
+"""Voltage plot and raster: binary data, only new samples/events, window, threshold, change marks."""
+import numpy as np
+from widget_nets import tutorial
+
+from pymonn_widgets import Dashboard, RasterPlot
+from pymonn_widgets.raster import encode_events
+
+
+def capture(widget):
+    sent = []
+    widget.send = lambda content, buffers=None: sent.append((content, buffers or []))
+    return sent
+
+
+def test_encode_events_is_interleaved_int32():
+    rows = np.array([[1, 5], [1, 7], [2, 0]], np.int64)
+    data = encode_events(rows)
+    assert len(data) == 24
+    assert np.frombuffer(data, "<i4").tolist() == [1, 5, 1, 7, 2, 0]
+
+
+def test_raster_sends_only_new_events_as_binary():
+    net, ng = tutorial(size=300)
+    dash = Dashboard(net)
+    sent = capture(dash.raster)
+    dash.controller.run(60)
+    dash.controller.frame()          # nothing new: no message
+    dash.controller.run(40)
+    events = [(c, b) for c, b in sent if c["type"] == "events"]
+    assert events and all(c["now"] > 0 for c, _ in events)
+    received = np.concatenate([np.frombuffer(b[0], "<i4").reshape(-1, 2) for c, b in events if b])
+    table = net["spike", 0].numpy()
+    assert received.tolist() == table.tolist()                # every event exactly once, in order
+    assert sum(c["count"] for c, _ in events) == len(table) == dash.raster.sent_events
+    assert all(isinstance(b[0], bytes) for _, b in events if b)
+
+
+def test_raster_restart_sends_the_window_only():
+    net, ng = tutorial(size=300)
+    dash = Dashboard(net, window=50)
+    dash.controller.run(200)
+    sent = capture(dash.raster)
+    dash.controller.reset()
+    assert sent[0][0] == {"type": "clear", "now": 0}
+    dash.controller.run(120)
+    sent.clear()
+    dash.raster._start()
+    (clear, _), (window, buffers) = sent[:2]
+    rows = np.frombuffer(buffers[0], "<i4").reshape(-1, 2) if buffers else np.empty((0, 2))
+    assert clear["type"] == "clear" and window["now"] == 120
+    assert (rows[:, 0] > 70).all()
+
+
+def test_raster_click_selects_neuron_for_voltage_plot():
+    net, ng = tutorial()
+    dash = Dashboard(net)
+    dash.raster.selected_neuron = 42                        # what a click on row 42 sets
+    assert dash.controller.selected_neurons[0] == 42
+    assert dash.voltage.columns[0] == 42
+    assert dash.voltage.traces.labels[0] == "neuron 42"
+
+
+def test_voltage_plot_window_mean_and_threshold():
+    net, ng = tutorial()
+    dash = Dashboard(net, window=40)
+    dash.controller.run(100)
+    v = dash.voltage
+    assert v.traces.x.tolist() == list(range(61, 101))
+    assert v.traces.y.shape == (5, 40) and v.traces.y.dtype == np.float32
+    recorded = net["voltage", 0].numpy()
+    assert np.allclose(v.traces.y[:, -1], recorded[-1, :5])
+    assert np.allclose(v.mean.y, recorded[-40:].mean(axis=1), atol=1e-6)
+    assert v.threshold.visible and v.threshold.y.tolist() == [2.0, 2.0]
+    assert "pymonn-voltage-plot" in v.figure._dom_classes
+
+
+def test_voltage_plot_reads_only_new_samples():
+    net, ng = tutorial()
+    dash = Dashboard(net)
+    dash.controller.run(10)
+    cursor = dash.voltage.cursor
+    assert cursor.position == ng.behavior[9].count == 10
+    assert dash.voltage.read() == 0
+    dash.controller.run(3)
+    assert cursor.position == 13
+
+
+def test_parameter_changes_are_marked_on_both_plots():
+    net, ng = tutorial()
+    dash = Dashboard(net)
+    dash.controller.run(20)
+    dash.controller.set_parameter(ng, 1, "threshold", 2.5)
+    dash.controller.run(5)
+    assert dash.raster.marks == [20]
+    assert dash.voltage.marks.visible and np.atleast_2d(dash.voltage.marks.x).tolist() == [[20.0, 20.0]]
+    assert dash.voltage.threshold.y.tolist() == [2.5, 2.5]
+
+
+def test_raster_alone_without_controller():
+    raster = RasterPlot(window=100, neurons=10)
+    sent = capture(raster)
+    raster.push(np.array([[1, 2], [3, 4]]), now=3)
+    assert sent[0][0] == {"type": "events", "now": 3, "count": 2} and len(sent[0][1][0]) == 16

@@ -1,0 +1,104 @@
+"""Dashboard recorders: bounded, invisible to the user's lookups, and the user's are reused."""
+import numpy as np
+import torch
+from widget_nets import multi_group, tutorial
+
+from pymonn_widgets import Controller, DashboardEventRecorder, DashboardRecorder
+from pymonn_widgets.sources import EventCursor, SampleCursor
+
+
+def test_user_recorders_are_reused_and_nothing_is_attached():
+    net, ng = tutorial()
+    keys = sorted(ng.behavior)
+    c = Controller(net)
+    s = c.sources_of(ng)
+    assert sorted(ng.behavior) == keys
+    assert s.sampler is ng.behavior[9] and s.variable == "voltage"
+    assert s.events is ng.behavior[10] and s.spike == "spike"
+    assert s.owned == []
+
+
+def test_own_recorders_are_bounded_after_user_keys_and_invisible():
+    net, ng = tutorial(recorders=False)
+    c = Controller(net, max_samples=50, max_events=10)
+    s = c.sources_of(ng)
+    assert isinstance(s.sampler, DashboardRecorder) and isinstance(s.events, DashboardEventRecorder)
+    assert s.variable == "voltage" and s.spike == "spike"
+    own_keys = [k for k, b in ng.behavior.items() if b in s.owned]
+    assert min(own_keys) > 2                          # after every user key
+    c.run(200)
+    assert net["voltage"] == [] and net["voltage", 0] is None
+    assert net["spike.t"] == [] and ng["DashboardRecorder"] == []
+    assert s.sampler.read("voltage").shape == (50, 100)  # bounded ring
+    assert s.events.read("spike").shape[0] <= 10
+    assert s.events.event_count("spike") > 10           # more happened than is kept
+
+
+def test_user_lookups_unchanged_with_dashboard():
+    net, ng = tutorial()
+    Controller(net).run(20)
+    assert len(net["voltage"]) == 1 and net["voltage", 0].shape == (20, 100)
+    assert net["spike.t", 0].shape == net["spike.i", 0].shape
+
+
+def test_every_group_gets_sources():
+    net = multi_group()
+    c = Controller(net)
+    for ng in net.NeuronGroups:
+        assert c.sources_of(ng) is not None
+    assert c.sources_of(net.NeuronGroups[2]).variable == "count"
+
+
+def test_cursors_read_only_new_data():
+    net, ng = tutorial()
+    c = Controller(net)
+    samples, events = c.sample_cursor(ng), c.event_cursor(ng)
+    c.run(10)
+    t, v = samples.read()
+    assert t.tolist() == list(range(1, 11)) and v.shape == (10, 100) and v.dtype == np.float32
+    e = events.read()
+    assert e.dtype == np.int32 and e.shape[1] == 2
+    assert samples.read()[1] is None and events.read().shape == (0, 2)
+    c.run(3)
+    t, v = samples.read()
+    assert t.tolist() == [11, 12, 13]
+    assert torch.equal(torch.from_numpy(v[-1]), ng.voltage)
+    new = events.read()
+    assert (new[:, 0] > 10).all()
+    assert len(e) + len(new) == ng.behavior[10].event_count("spike")
+
+
+def test_cursor_after_ring_overflow_reads_what_is_kept():
+    net, ng = tutorial(recorders=False)
+    c = Controller(net, max_samples=8)
+    cursor = SampleCursor(c.sources_of(ng).sampler, "voltage")
+    c.run(30)
+    t, v = cursor.read()
+    assert t.tolist() == list(range(23, 31)) and v.shape == (8, 100)
+    ev = EventCursor(c.sources_of(ng).events, "spike")
+    assert ev.read().shape[1] == 2
+
+
+def test_a_second_dashboard_reuses_the_dashboard_recorders():
+    net, ng = tutorial(recorders=False)
+    first = Controller(net)
+    keys = sorted(ng.behavior)
+    second = Controller(net)
+    assert sorted(ng.behavior) == keys
+    assert second.sources_of(ng).sampler is first.sources_of(ng).sampler
+    first.run(5)
+    first.reset()                     # the structure is unchanged: reset still works
+    assert net.iteration == 0 and first.error == ""
+
+
+def test_groups_without_state_are_handled():
+    from pymonn_widgets import Dashboard
+    from pymonntorch_core import Network, NeuronGroup
+
+    net = Network()
+    NeuronGroup(net=net, size=4, tag="empty")
+    net.initialize(info=False)
+    dash = Dashboard(net)
+    dash.controller.run(3)
+    assert dash.controller.sources_of(net.NeuronGroups[0]).sampler is None
+    assert net.iteration == 3 and dash.voltage.cursor is None

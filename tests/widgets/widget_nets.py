@@ -1,0 +1,90 @@
+"""Networks for the widget tests: the tutorial network, a multi-group one, and a failing behavior."""
+import torch
+
+from pymonntorch_core import Behavior, EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup
+
+
+class BasicBehavior(Behavior):
+    def initialize(self, neurons):
+        super().initialize(neurons)
+        neurons.voltage = neurons.vector(mode="zeros")
+        self.threshold = 2.0
+
+    def forward(self, neurons):
+        firing = neurons.voltage >= self.threshold
+        neurons.spike = firing.byte()
+        neurons.voltage[firing] = 0.0
+        neurons.voltage *= 0.9
+        neurons.voltage += neurons.vector(mode="uniform", density=0.1)
+
+
+class InputBehavior(Behavior):
+    def initialize(self, neurons):
+        super().initialize(neurons)
+        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
+            synapse.W = synapse.matrix("uniform", density=0.1)
+
+    def forward(self, neurons):
+        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
+            neurons.voltage += synapse.W @ synapse.src.spike.float() / synapse.src.size * 10
+
+
+class Input(Behavior):
+    """Input through every afferent synapse group, any shapes ((src, dst) matrices)."""
+
+    def initialize(self, neurons):
+        super().initialize(neurons)
+        self.gain = 10.0
+        for synapse in neurons.afferent_synapses["All"]:
+            synapse.W = synapse.matrix("uniform", density=0.2)
+
+    def forward(self, neurons):
+        for synapse in neurons.afferent_synapses["All"]:
+            if hasattr(synapse.src, "spike"):
+                neurons.voltage += synapse.src.spike.float() @ synapse.W / synapse.src.size * self.gain
+
+
+class Faulty(Behavior):
+    """Raises at iteration ``fail_at`` while ``broken``; counts its forwards in ``obj.count``."""
+
+    parameter_ranges = {"gain": (0.0, 10.0, 0.5)}
+
+    def initialize(self, obj):
+        super().initialize(obj)
+        obj.count = obj.vector("zeros")
+        self.fail_at = self.parameter("fail_at", 0)
+        self.gain = 1.0
+        self.steps = self.parameter("steps", 3, min=0)
+        self.broken = True
+
+    def forward(self, obj):
+        if self.broken and obj.iteration == self.fail_at:
+            raise ZeroDivisionError("boom")
+        obj.count += self.gain
+
+
+def tutorial(size=100, recorders=True, seed=0):
+    torch.manual_seed(seed)
+    net = Network()
+    behaviors = {1: BasicBehavior(), 2: InputBehavior()}
+    if recorders:
+        behaviors.update({9: Recorder(["voltage", "torch.mean(voltage)"]), 10: EventRecorder(["spike"])})
+    ng = NeuronGroup(net=net, size=size, behavior=behaviors)
+    SynapseGroup(ng, ng, net, tag="GLUTAMATE")
+    net.initialize(info=False)
+    return net, ng
+
+
+def multi_group(seed=0):
+    """exc -> inh twice (parallel), inh -> exc, exc -> exc (self-loop), plus a group without synapses."""
+    torch.manual_seed(seed)
+    net = Network()
+    exc = NeuronGroup(net=net, size=40, behavior={1: BasicBehavior(), 2: Input()}, tag="exc")
+    inh = NeuronGroup(net=net, size=10, behavior={1: BasicBehavior(), 2: Input()}, tag="inh")
+    NeuronGroup(net=net, size=5, behavior={3: Faulty(fail_at=-1)}, tag="probe")
+    SynapseGroup(net=net, src=exc, dst=exc, tag="GLUTAMATE")
+    SynapseGroup(net=net, src=exc, dst=inh, tag="GLUTAMATE")
+    SynapseGroup(net=net, src=exc, dst=inh, tag="AMPA")
+    SynapseGroup(net=net, src=inh, dst=exc, tag="GABA")
+    net.initialize(info=False)
+    return net
