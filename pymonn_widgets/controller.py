@@ -20,6 +20,9 @@ from collections import defaultdict
 
 import torch
 
+from pymonntorch_core import Recorder
+from pymonntorch_core.buffers import SampleBuffer
+
 from .changelog import Change, ChangeLog, object_path
 from .sources import EventCursor, GroupSources, SampleCursor, find_sources, is_dashboard_behavior
 
@@ -58,7 +61,7 @@ class Controller:
     >>> controller.pause()
     """
 
-    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, max_events=200_000, frame_rate=25.0,
+    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, max_events=200_000, frame_rate=30.0,
                  threads=None):
         if not getattr(net, "_initialized", False):
             raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
@@ -138,9 +141,23 @@ class Controller:
     def is_running(self) -> bool:
         return self._running
 
+    def _grow_recorders(self, n):
+        """Grow unbounded recorders geometrically before a chunk of ``n`` iterations.
+
+        Workaround: ``simulate_iterations(n)`` reserves exactly ``count + n`` samples, so many short
+        calls (our chunks) would copy the whole history every time (quadratic). Reserving at least the
+        current capacity makes growth doubling; a no-op once the core grows geometrically itself.
+        """
+        for behavior in self.net.all_behaviors():
+            if isinstance(behavior, Recorder) and behavior.max_length is None:
+                for buffer in behavior._buffers.values():
+                    if isinstance(buffer, SampleBuffer) and buffer.count + n > buffer.capacity:
+                        buffer.reserve(max(n, buffer.capacity))
+
     def _simulate(self, n):
         """Run ``n`` iterations; on an error pause, keep records and show the traceback. Returns ok."""
         threads = torch.get_num_threads() if self.threads else None
+        self._grow_recorders(n)
         try:
             if threads is not None:
                 torch.set_num_threads(self.threads)
@@ -332,6 +349,20 @@ class Controller:
         if not 0 <= index < size:
             raise ValueError(f"Controller.select_neuron: index must lie in [0, {size}), got {index}")
         self.selected_neurons = [index, *[i for i in self.selected_neurons if i != index]][:5]
+        self._emit("selection")
+
+    def select_neurons(self, indices):
+        """Show these neurons (up to 8, indices into the plotted group) in the voltage plot."""
+        size = getattr(self.plot_group, "size", 0)
+        chosen = []
+        for index in indices:
+            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
+                raise ValueError(f"Controller.select_neurons: indices must be ints in [0, {size}), got {index!r}")
+            if index not in chosen:
+                chosen.append(index)
+        if not 1 <= len(chosen) <= 8:
+            raise ValueError(f"Controller.select_neurons: choose 1 to 8 neurons, got {len(chosen)}")
+        self.selected_neurons = chosen
         self._emit("selection")
 
     # --- export ------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ class RasterPlot(anywidget.AnyWidget):
     marks = traitlets.List(traitlets.Int()).tag(sync=True)
     selected_neuron = traitlets.Int(-1).tag(sync=True)
 
+    max_in_flight = 4   # frames sent but not yet painted before the kernel holds back (pipelining vs lag)
+
     def __init__(self, controller=None, window=500, **kwargs):
         super().__init__(_uid=uuid.uuid4().hex, window=window, **kwargs)
         self.add_class("pymonn-raster-plot")
@@ -92,9 +94,9 @@ class RasterPlot(anywidget.AnyWidget):
         self._last_send = time.perf_counter()
 
     def ready(self) -> bool:
-        """False while the page is two frames behind (so the kernel does not flood it); always True
+        """False while the page is ``max_in_flight`` frames behind (so the kernel does not flood it); always True
         when no page has acknowledged a frame yet, and again after 0.5 s without an answer."""
-        return (not self._acked or self._in_flight < 2 or
+        return (not self._acked or self._in_flight < self.max_in_flight or
                 time.perf_counter() - self._last_send > 0.5)
 
     def update(self):

@@ -22,6 +22,7 @@ __all__ = [
 ]
 
 _COORDINATES = frozenset({"x", "y", "z", "id"})
+SAMPLE_BYTES = 64 * 2**20   # most memory a dashboard sample ring may take per group (max_samples permitting)
 _SPIKE_NAMES = ("spike", "spikes", "fired", "firing", "spk")
 _BINARY = (torch.bool, torch.uint8, torch.int8)
 
@@ -101,7 +102,8 @@ def _next_key(net):
 
 def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200_000) -> GroupSources:
     """The recorders for ``ng``'s voltage-like ``variable`` and ``spike`` events; attaches bounded
-    dashboard recorders for whatever the user does not record."""
+    dashboard recorders for whatever the user does not record (samples: at most ``max_samples`` and
+    ``SAMPLE_BYTES``; e.g. 167 samples of 100,000 float32 neurons)."""
     samplers = [r for r in _user_recorders(ng, Recorder) if not isinstance(r, EventRecorder)]
     event_recorders = _user_recorders(ng, EventRecorder)
     if variable is None:
@@ -111,7 +113,10 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200
     sampler = next((r for r in samplers if variable in r._buffers), None) or \
         next((b for b in ng.behavior.values() if isinstance(b, DashboardRecorder) and variable in b._buffers), None)
     if variable is not None and sampler is None:
-        sampler = DashboardRecorder([variable], max_length=max_samples, tag="_pymonn_dashboard_samples")
+        value = getattr(ng, variable)
+        per_sample = max(1, value.numel() * value.element_size())
+        length = min(max_samples, max(50, SAMPLE_BYTES // per_sample))   # rings are allocated up front
+        sampler = DashboardRecorder([variable], max_length=length, tag="_pymonn_dashboard_samples")
         ng.add_behavior(_next_key(ng.network), sampler)
     if spike is None:
         recorded = [n for r in event_recorders for n in r._buffers]

@@ -1,6 +1,7 @@
 """VoltagePlot: a live bqplot of a recorded variable for chosen neurons, the group mean and the threshold."""
 from __future__ import annotations
 
+import html
 import time
 
 import bqplot as bq
@@ -51,12 +52,16 @@ class VoltagePlot(w.VBox):
         )
         self.figure.add_class("pymonn-voltage-plot")
         self.caption = w.HTML()
+        self.neurons = w.Text(description="neurons", continuous_update=False, placeholder="e.g. 0, 5, 17",
+                              tooltip="indices of the neurons to plot (1 to 8), separated by commas",
+                              style={"description_width": "initial"})
+        self.neurons.observe(self._on_neurons, "value")
         self._start()
         controller.on("frame", self.update)
         controller.on("selection", self._start)
         controller.on("reset", self._start)
         controller.on("parameter", lambda change: (self._draw_marks(), self._draw_threshold()))
-        super().__init__([self.caption, self.figure], **kwargs)
+        super().__init__([self.figure, w.HBox([self.neurons, self.caption])], **kwargs)
 
     def _start(self):
         """Begin again for the selected group: the last ``window`` samples, then only new ones."""
@@ -71,11 +76,24 @@ class VoltagePlot(w.VBox):
         self.figure.axes[1].label = variable or "(nothing recorded)"
         self.figure.title = f"{self.group.tags[0]}: {variable or 'no continuous variable'}"
         self.caption.value = ""
+        self._typed = ", ".join(str(i) for i in self.columns)
+        self.neurons.value = self._typed
         self.traces.labels = [f"neuron {i}" for i in self.columns]
         if self.cursor is not None:
             self.cursor.position = max(0, self.cursor.recorder.count - self.window)
         self._sent = self._marks_sent = None
         self.update()
+
+    def _on_neurons(self, change):
+        """Typed indices: parsed as ints (never evaluated), checked by the controller."""
+        if change.new == getattr(self, "_typed", None):
+            return
+        try:
+            indices = [int(part) for part in change.new.replace(" ", "").split(",") if part]
+            self.controller.select_neurons(indices)
+        except ValueError as error:
+            message = str(error) if "select_neurons" in str(error) else f"not a list of ints: {change.new!r}"
+            self.caption.value = f"<span style='color:#b00'>{html.escape(message)}</span>"
 
     def read(self):
         """Append the new samples to the window; returns how many were new."""

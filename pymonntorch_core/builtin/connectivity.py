@@ -15,7 +15,8 @@ that spiked::
     out.index_add_(0, columns[idx].flatten(), values[idx].flatten(), alpha=sign * scale)
 
 Measured on this project's 2-core machine (torch 2.13 CPU, one thread, N=100,000 neurons, fixed
-in-degree 100: 10^7 synapses, width 148; median ms per delivery of one step, 7 interleaved repeats):
+in-degree 100: 10^7 synapses, width 148; median ms per delivery of one step, 7 interleaved repeats;
+``bench/sparse_layouts.py --slow`` reproduces it, docs/benchmarks.md has the discussion):
 
 ==========================================  =========  =========  =========  ==========
 layout, delivery                            0.5% fire  2% fire    5% fire    memory

@@ -110,7 +110,8 @@ class SparseSynapse(Behavior):
                 if value is not None:
                     kwargs[key] = value
             if connectivity == "fixed_in_degree" and "in_degree" not in kwargs:
-                kwargs["in_degree"] = min(100, synapses.src.size)
+                loops = kwargs.get("autapses", True) is False and synapses.src is synapses.dst
+                kwargs["in_degree"] = min(100, synapses.src.size - int(loops))
             synapses.W = synapses.sparse_matrix(connectivity, weights=weights, **kwargs)
         _common(self, synapses)
 

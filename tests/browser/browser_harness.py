@@ -291,9 +291,12 @@ class Lab:
         # a workspace of its own, reset: no tabs restored from earlier pages (they would start their kernels)
         self.page.goto(self.server.url(f"/lab/workspaces/{self.workspace}/tree/{rel}?reset"))
         nb = Notebook(self, rel)
+        self.page.wait_for_function("() => !!window.jupyterapp && window.jupyterapp.started !== undefined",
+                                    timeout=timeout * 1000)
+        t_app = time.monotonic() - t0
         nb.wait_ready(timeout)
         self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-        log(f"opened {rel} in {time.monotonic() - t0:.1f} s")
+        log(f"opened {rel} in {time.monotonic() - t0:.1f} s (JupyterLab up after {t_app:.1f} s)")
         self.notebooks.append(nb)
         return nb
 
@@ -301,6 +304,7 @@ class Lab:
         """A full-page screenshot, with the viewport grown to show the whole notebook."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{_safe(name)}.png"
+        t0 = time.monotonic()
         try:
             h = self.page.evaluate(
                 "() => { const n = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
@@ -313,6 +317,7 @@ class Lab:
                                "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer'); if (n) n.scrollTop = 0; }")
             self.page.screenshot(path=str(path), full_page=True, timeout=30_000)
             self.page.set_viewport_size(VIEWPORT)
+            log(f"screenshot {path.name} ({height} px) in {time.monotonic() - t0:.1f} s")
         except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the test's own result
             log(f"screenshot {name} failed: {exc!r}")
         return path

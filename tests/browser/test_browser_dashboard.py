@@ -29,6 +29,23 @@ def threshold_slider(page):
     return page.locator(".widget-slider", has=page.locator("label", has_text=re.compile(r"^\s*threshold\s*$")))
 
 
+_MARK_EVENTS = """() => { if (window.__marks) return; window.__marks = {};
+  for (const type of ['click', 'keydown']) document.addEventListener(type, () => { window.__marks[type] = Date.now(); }, true); }"""
+
+
+def mark_events(page):
+    """Record (page clock, ms since the epoch) when the next click / keydown reaches the document."""
+    page.evaluate(_MARK_EVENTS)
+    page.evaluate("() => { window.__marks = {}; }")
+
+
+def event_time(page, kind):
+    """``time.time()``-comparable seconds of the last ``kind`` event the page received (same machine clock)."""
+    ms = page.evaluate("(k) => window.__marks[k] || null", kind)
+    assert ms, f"the page saw no {kind} event"
+    return ms / 1000
+
+
 def iteration(nb):
     return nb.value("net.iteration")
 
@@ -181,8 +198,9 @@ def test_threshold_slider_changes_kernel_while_running(shot):
         old = nb.value("ng['BasicBehavior', 0].threshold")
         it_before = iteration(nb)
         handle.focus()
-        t_press = time.time()
+        mark_events(page)
         handle.press("ArrowRight")
+        t_press = event_time(page, "keydown")
         # slow polling: a busy poll loop of execute requests would itself delay the kernel
         new = poll(lambda old=old: (lambda v: v if v != old else None)(nb.value("ng['BasicBehavior', 0].threshold")),
                    10, 0.25, "the kernel to see a new threshold")
@@ -208,7 +226,7 @@ def test_threshold_slider_changes_kernel_while_running(shot):
         "slider_arrowright_to_core_median_ms": median,
         "slider_run_rate_it_per_s": rate,
     })
-    assert median <= 1000, f"slider changes take {median} ms to reach the running network"
+    assert median <= 200, f"slider changes take {median} ms (median) to reach the running network; goal 200 ms"
 
 
 def test_plots_draw_and_counter_increases(shot):
@@ -234,8 +252,9 @@ def test_pause_stops_quickly(shot):
         ensure_running(nb)
         time.sleep(0.5)
         pause = button(nb.page, "Pause")
-        t_click = time.time()
+        mark_events(nb.page)
         pause.click()
+        t_click = event_time(nb.page, "click")
 
         def stopped():  # two reads 0.5 s apart are equal
             a = iteration(nb)
@@ -250,9 +269,23 @@ def test_pause_stops_quickly(shot):
     ms = sorted(round(x * 1000, 1) for x in latencies)
     median = ms[len(ms) // 2]
     log(f"pause latency, click -> last iteration: median {median} ms, all {ms} (goal <= 200 ms)")
+    # for the record: iterations/s during Play (page open, frames drawn) vs simulate_iterations in the
+    # same kernel (the dashboard's recorders still attached), over about the same time
+    ensure_running(nb)
+    i0, t0 = iteration(nb), time.monotonic()
+    time.sleep(2.0)
+    play_rate = (iteration(nb) - i0) / (time.monotonic() - t0)
+    ensure_paused(nb)
+    n = max(20, int(play_rate * 2))
+    direct_rate = nb.value(f"(lambda t: (net.simulate_iterations({n}, measure_block_time=False), "
+                           f"{n} / (time.perf_counter() - t))[1])(time.perf_counter())", timeout=120)
+    log(f"throughput: Play {play_rate:.0f} it/s, direct simulate_iterations {direct_rate:.0f} it/s "
+        f"(ratio {play_rate / direct_rate:.2f})")
     write_artifact_json("latency.json", {"pause_click_to_last_iteration_ms": ms,
-                                         "pause_click_to_last_iteration_median_ms": median})
-    assert median <= 500, f"Pause takes {median} ms to stop the run"
+                                         "pause_click_to_last_iteration_median_ms": median,
+                                         "play_it_per_s_in_browser": round(play_rate, 1),
+                                         "direct_simulate_it_per_s_same_kernel": round(direct_rate, 1)})
+    assert median <= 200, f"Pause takes {median} ms (median) to stop the run; goal 200 ms"
 
 
 def test_step_advances_by_steps_per_step(shot):
@@ -300,6 +333,7 @@ def test_error_pauses_shows_traceback_and_continues(lab, tmp_notebook):
     error = page.locator(".pymonn-error")
     poll(lambda: "boom at iteration 50" in error.first.inner_text(), 30, 0.2, ".pymonn-error to show the error")
     text = error.first.inner_text()
+    lab.screenshot("dashboard_error_shown")
     assert "Traceback" in text and "RuntimeError" in text and ("Faulty" in text or "forward" in text), text
     # paused at the failing iteration, records kept
     it = iteration(nb)

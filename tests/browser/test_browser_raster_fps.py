@@ -58,6 +58,22 @@ _INSTRUMENT = """
 """
 
 
+# Kernel side: how many raster updates the dashboard sent (tells a slow sender from a slow page).
+# Optional: counts only if the raster has a ``push`` method; None otherwise.
+_COUNT_PUSHES = """\
+PUSHES = [None]
+_raster = getattr(dash, 'raster', None)
+if _raster is not None and callable(getattr(_raster, 'push', None)):
+    PUSHES[0] = 0
+    _orig_push = _raster.push
+
+    def _counting_push(*args, **kwargs):
+        PUSHES[0] += 1
+        return _orig_push(*args, **kwargs)
+    _raster.push = _counting_push
+"""
+
+
 def _window_spikes(nb):
     return nb.value(f"int((net['spike.t', 0] > net.iteration - {WINDOW}).sum())")
 
@@ -67,6 +83,7 @@ def test_raster_frame_rate(lab, tmp_notebook):
     path = tmp_notebook([
         HIGH_RATE.replace("SIZE", str(SIZE)),
         f"from pymonn_widgets import Dashboard\ndash = Dashboard(net, window={WINDOW})\ndash",
+        _COUNT_PUSHES,
     ], "raster_fps.ipynb")
     nb = lab.open(path)
     nb.run_all(timeout=180)
@@ -85,12 +102,13 @@ def test_raster_frame_rate(lab, tmp_notebook):
                  f"{WINDOW} iterations at the {name} rate")
             page.evaluate("() => { window.__raster.frames = []; window.__raster.raf = 0;"
                           " window.__raster.drawMs = 0; window.__raster.draws = 0; }")
-            it0, in_window0, t0 = nb.value("net.iteration"), _window_spikes(nb), time.monotonic()
+            it0, in_window0, pushes0 = nb.value("net.iteration"), _window_spikes(nb), nb.value("PUSHES[0]")
+            t0 = time.monotonic()
             time.sleep(MEASURE_S)
             st = page.evaluate("() => ({frames: window.__raster.frames.slice(), raf: window.__raster.raf,"
                                " drawMs: window.__raster.drawMs, draws: window.__raster.draws})")
             seconds = time.monotonic() - t0
-            it1, in_window1 = nb.value("net.iteration"), _window_spikes(nb)
+            it1, in_window1, pushes1 = nb.value("net.iteration"), _window_spikes(nb), nb.value("PUSHES[0]")
             frames = st["frames"]
             span = (frames[-1] - frames[0]) / 1000 if len(frames) > 1 else 0
             title = page.locator(".pymonn-raster-plot").first.inner_text()
@@ -101,6 +119,7 @@ def test_raster_frame_rate(lab, tmp_notebook):
                 "spikes_in_window_shown": int(shown[0].replace(",", "")) if shown else None,
                 "raster_frames_per_s": round(len(frames) / seconds, 1),
                 "raster_frames": len(frames),
+                "raster_updates_sent_per_s": None if pushes0 is None else round((pushes1 - pushes0) / seconds, 1),
                 "seconds": round(seconds, 2),
                 "page_animation_frames_per_s": round(st["raf"] / seconds, 1),
                 "canvas_draw_ms_per_frame": round(st["drawMs"] / max(len(frames), 1), 2),

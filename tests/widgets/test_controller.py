@@ -213,3 +213,20 @@ def test_threads_option_is_applied_during_runs_only():
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(1)
+
+
+def test_chunked_runs_grow_user_recorders_geometrically(monkeypatch):
+    from pymonntorch_core.buffers import SampleBuffer
+
+    calls = []
+    original = SampleBuffer._resize
+    monkeypatch.setattr(SampleBuffer, "_resize", lambda self, capacity: (calls.append(capacity),
+                                                                         original(self, capacity))[1])
+    net, ng = tutorial(size=20)
+    c = Controller(net)
+    chunks = []
+    c.on("frame", lambda: chunks.append(net.iteration))
+    for _ in range(100):
+        c.run(30)                                   # 100 short runs: each one reserves
+    assert net.iteration == 3000 and ng["voltage", 0].shape == (3000, 20)
+    assert len(calls) <= 2 * 12                     # two buffers, doubling: not one copy per call

@@ -101,3 +101,37 @@ def test_raster_alone_without_controller():
     sent = capture(raster)
     raster.push(np.array([[1, 2], [3, 4]]), now=3)
     assert sent[0][0] == {"type": "events", "now": 3, "count": 2} and len(sent[0][1][0]) == 16
+
+
+def test_frames_are_paced_by_the_pages_acknowledgements():
+    net, ng = tutorial()
+    dash = Dashboard(net)
+    raster = dash.raster
+    sent = capture(raster)
+    assert raster.ready()                                  # no page has answered yet: no pacing
+    raster._on_msg(raster, {"type": "drawn", "count": 1}, [])
+    raster._in_flight = 0
+    for _ in range(raster.max_in_flight):
+        dash.controller.step()
+    assert raster._in_flight == raster.max_in_flight and not raster.ready()   # frames not drawn: hold back
+    frames = []
+    dash.controller.on("frame", lambda: frames.append(1))
+    dash.controller._last_frame = 0.0
+    dash.controller.frame(force=False)
+    assert frames == []                                    # skipped
+    raster._on_msg(raster, {"type": "drawn", "count": 2}, [])
+    assert raster.ready()
+    dash.controller.frame(force=False)
+    assert frames == [1] and len(sent) == raster.max_in_flight                # nothing new to send: no message
+
+
+def test_typed_neuron_indices_are_parsed_and_checked():
+    net, ng = tutorial()
+    dash = Dashboard(net)
+    dash.voltage.neurons.value = "7, 3,99"
+    assert dash.controller.selected_neurons == [7, 3, 99] and dash.voltage.columns == [7, 3, 99]
+    dash.voltage.neurons.value = "1, __import__('os')"
+    assert "not a list of ints" in dash.voltage.caption.value
+    assert dash.controller.selected_neurons == [7, 3, 99]
+    dash.voltage.neurons.value = "5, 100"
+    assert "[0, 100)" in dash.voltage.caption.value

@@ -102,3 +102,12 @@ def test_groups_without_state_are_handled():
     dash.controller.run(3)
     assert dash.controller.sources_of(net.NeuronGroups[0]).sampler is None
     assert net.iteration == 3 and dash.voltage.cursor is None
+
+
+def test_sample_rings_of_big_groups_are_bounded_in_bytes(monkeypatch):
+    from pymonn_widgets import sources
+
+    monkeypatch.setattr(sources, "SAMPLE_BYTES", 100 * 4 * 60)     # 60 samples of 100 float32 neurons
+    net, ng = tutorial(recorders=False)
+    c = Controller(net, max_samples=2000)
+    assert c.sources_of(ng).sampler.max_length == 60
