@@ -16,8 +16,8 @@ event-driven synapses per neuron at N=10,000 and 100,000 (``LIF`` + ``SparseSyna
 ``CurrentInput`` + ``EventRecorder``); (d) recording scaling: time per step of the tutorial network
 with recorders for T = 10^3 ... 10^5 iterations.
 
-    python bench/peers.py                       # everything (about 15-25 minutes on 2 cores)
-    python bench/peers.py --quick               # a smaller, faster pass (about 3-5 minutes)
+    python bench/peers.py                       # everything (about 11 minutes on 2 busy cores)
+    python bench/peers.py --quick               # a smaller, faster pass (about 4 minutes)
     python bench/peers.py --device cuda         # our core and the bare loop on the GPU
     python bench/peers.py --pymonntorch-python /path/to/venv/bin/python --brian2-python /path/bin/python
     python bench/peers.py --only sparse --sizes 100000 --repeats 5

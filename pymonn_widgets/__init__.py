@@ -16,10 +16,11 @@ from .dashboard import Dashboard
 from .graph import NetworkGraph, graph_model
 from .parameters import ParameterPanel
 from .raster import RasterPlot
-from .sources import DashboardEventRecorder, DashboardRecorder
+from .sources import DashboardEventRecorder, DashboardRecorder, DashboardSpikeRecorder
 from .voltage import VoltagePlot
 
 __all__ = [
     "Dashboard", "Controller", "NetworkGraph", "ParameterPanel", "RunControls", "VoltagePlot", "RasterPlot",
-    "ChangeLog", "Change", "DashboardRecorder", "DashboardEventRecorder", "graph_model",
+    "ChangeLog", "Change", "DashboardRecorder", "DashboardSpikeRecorder", "DashboardEventRecorder",
+    "graph_model",
 ]

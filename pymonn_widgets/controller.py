@@ -18,13 +18,14 @@ import time
 import traceback
 from collections import defaultdict
 
+import numpy as np
 import torch
 
 from pymonntorch_core import Recorder
 from pymonntorch_core.buffers import SampleBuffer
 
 from .changelog import Change, ChangeLog, object_path
-from .sources import EventCursor, GroupSources, SampleCursor, find_sources, is_dashboard_behavior
+from .sources import GroupSources, SampleCursor, event_cursor, find_sources, is_dashboard_behavior
 
 __all__ = ["Controller"]
 
@@ -45,8 +46,9 @@ class Controller:
     variable, spike : str, optional
         The plotted continuous variable (default: the first recorded or created float vector, e.g.
         ``voltage``) and spike variable (default: the first recorded event or binary vector).
-    max_samples, max_events : int
-        Bounds of the recorders the dashboard attaches where the user records nothing.
+    max_samples : int
+        Most samples the dashboard's own recorders keep (they are also held under ``SAMPLE_BYTES``
+        each), where the user records nothing.
     frame_rate : float
         Most ``"frame"`` events per second during a run.
     threads : int, optional
@@ -61,7 +63,7 @@ class Controller:
     >>> controller.pause()
     """
 
-    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, max_events=200_000, frame_rate=30.0,
+    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, frame_rate=30.0,
                  threads=None):
         if not getattr(net, "_initialized", False):
             raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
@@ -70,7 +72,7 @@ class Controller:
         self.threads = threads
         self.sources: dict[int, GroupSources] = {}
         for ng in net.NeuronGroups:
-            self.sources[id(ng)] = find_sources(ng, variable, spike, max_samples, max_events)
+            self.sources[id(ng)] = find_sources(ng, variable, spike, max_samples)
         self._snapshot = net.snapshot()
         self.log = ChangeLog(net.iteration)
         self.steps_per_step = 1
@@ -132,9 +134,9 @@ class Controller:
         s = self.sources_of(group)
         return None if s is None or s.sampler is None else SampleCursor(s.sampler, s.variable)
 
-    def event_cursor(self, group) -> EventCursor | None:
+    def event_cursor(self, group):
         s = self.sources_of(group)
-        return None if s is None or s.events is None else EventCursor(s.events, s.spike)
+        return None if s is None or s.events is None else event_cursor(s.events, s.spike)
 
     # --- running -----------------------------------------------------------------------------
     @property
@@ -375,7 +377,7 @@ class Controller:
             result["iterations"] = s.sampler.iterations().numpy()
             result[s.variable] = s.sampler.read(s.variable).detach().cpu().numpy()
         if s is not None and s.events is not None:
-            result[s.spike] = s.events.read(s.spike).detach().cpu().numpy()
+            result[s.spike] = event_cursor(s.events, s.spike).read_all().astype(np.int64)
         return result
 
     def to_pandas(self, group=None) -> dict:

@@ -25,7 +25,7 @@ class Dashboard(w.VBox):
     window : int
         Iterations shown by the voltage plot and the raster.
     **options
-        Passed to ``Controller`` (``variable``, ``spike``, ``max_samples``, ``max_events``, ``frame_rate``).
+        Passed to ``Controller`` (``variable``, ``spike``, ``max_samples``, ``frame_rate``, ``threads``).
 
     Example
     -------

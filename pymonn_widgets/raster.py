@@ -78,10 +78,9 @@ class RasterPlot(anywidget.AnyWidget):
         self.send({"type": "clear", "now": self._now})
         self.sent_events = self.sent_bytes = 0
         if self.cursor is not None:
-            rows = self.cursor.recorder.read(self.cursor.name)
+            rows = self.cursor.read_all()
             self.cursor.skip_to_end()
-            keep = rows[:, 0] > self._now - self.window
-            self.push(rows[keep][:, :2].cpu().numpy(), self._now)
+            self.push(rows[rows[:, 0] > self._now - self.window], self._now)
         self._marks()
 
     def push(self, rows: np.ndarray, now: int):

@@ -1,8 +1,9 @@
 """Where the dashboard's plots get their data: the user's recorders, or bounded ones of its own.
 
 The dashboard never changes the user's recorders. When a group has no recorder for the plotted
-variable, it attaches a ``DashboardRecorder`` / ``DashboardEventRecorder`` (ring buffers, bounded by
-``max_length``) under a key after every user key. They are invisible to tag lookups, so
+variable, it attaches a ``DashboardRecorder`` (the variable) and a ``DashboardSpikeRecorder`` (the
+spike vector; spikes are found when a frame reads them), ring buffers bounded by ``max_length`` and
+``SAMPLE_BYTES``, under keys after every user key. They are invisible to tag lookups, so
 ``net['voltage', 0]`` keeps returning the user's recorders only.
 
 Cursors read only what is new since their last read, so each frame sends new samples only.
@@ -17,7 +18,8 @@ import torch
 from pymonntorch_core import EventRecorder, Recorder
 
 __all__ = [
-    "DashboardRecorder", "DashboardEventRecorder", "GroupSources", "SampleCursor", "EventCursor",
+    "DashboardRecorder", "DashboardEventRecorder", "DashboardSpikeRecorder", "GroupSources", "SampleCursor",
+    "EventCursor", "SpikeSampleCursor", "event_cursor",
     "find_sources", "continuous_variables", "spike_variables",
 ]
 
@@ -35,6 +37,18 @@ class DashboardRecorder(Recorder):
 
     def search(self, key):
         return []
+
+
+class DashboardSpikeRecorder(DashboardRecorder):
+    """The dashboard's spike recorder: a bounded ring of the spike vector itself (one sample per
+    iteration), turned into ``(t, i)`` events only when a frame reads it. Copying the vector costs
+    much less per iteration than finding the spikes (``nonzero``) every iteration, as an
+    EventRecorder does. Records nothing while the variable is missing (it usually appears in the
+    first ``forward``, and a snapshot restore removes it again)."""
+
+    def forward(self, obj):
+        if all(name in vars(obj) for name in self._buffers):
+            super().forward(obj)
 
 
 class DashboardEventRecorder(EventRecorder):
@@ -57,6 +71,15 @@ class DashboardEventRecorder(EventRecorder):
 
 def is_dashboard_behavior(behavior) -> bool:
     return isinstance(behavior, (DashboardRecorder, DashboardEventRecorder))
+
+
+def _sample_length(ng, name, max_samples, dtype_size=None):
+    value = vars(ng).get(name)
+    if isinstance(value, torch.Tensor):
+        per_sample = value.numel() * value.element_size()
+    else:
+        per_sample = ng.size * (dtype_size or 1)
+    return min(max_samples, max(50, SAMPLE_BYTES // max(per_sample, 1)))   # rings are allocated up front
 
 
 def _vector_of(ng, name, dtypes=None):
@@ -84,7 +107,7 @@ class GroupSources:
     variable: str | None
     sampler: Recorder | None
     spike: str | None
-    events: EventRecorder | None
+    events: Recorder | None      # an EventRecorder, or the dashboard's DashboardSpikeRecorder (samples)
 
     @property
     def owned(self) -> list:
@@ -100,7 +123,7 @@ def _next_key(net):
     return max(keys, default=0) + 1
 
 
-def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200_000) -> GroupSources:
+def find_sources(ng, variable=None, spike=None, max_samples=2000) -> GroupSources:
     """The recorders for ``ng``'s voltage-like ``variable`` and ``spike`` events; attaches bounded
     dashboard recorders for whatever the user does not record (samples: at most ``max_samples`` and
     ``SAMPLE_BYTES``; e.g. 167 samples of 100,000 float32 neurons)."""
@@ -110,12 +133,12 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200
         recorded = [n for r in samplers for n in r._buffers if _vector_of(ng, n)]
         candidates = continuous_variables(ng)
         variable = next(iter(recorded), None) or next(iter(candidates), None)
-    sampler = next((r for r in samplers if variable in r._buffers), None) or \
-        next((b for b in ng.behavior.values() if isinstance(b, DashboardRecorder) and variable in b._buffers), None)
+    sampler = next((r for r in samplers if variable in r._buffers), None)
     if variable is not None and sampler is None:
-        value = getattr(ng, variable)
-        per_sample = max(1, value.numel() * value.element_size())
-        length = min(max_samples, max(50, SAMPLE_BYTES // per_sample))   # rings are allocated up front
+        sampler = next((b for b in ng.behavior.values() if type(b) is DashboardRecorder and variable in b._buffers),
+                       None)
+    if variable is not None and sampler is None:
+        length = _sample_length(ng, variable, max_samples)
         sampler = DashboardRecorder([variable], max_length=length, tag="_pymonn_dashboard_samples")
         ng.add_behavior(_next_key(ng.network), sampler)
     if spike is None:
@@ -124,9 +147,11 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000, max_events=200
         spike = next(iter(recorded), None) or next(iter(found), None) or \
             next((n for n in _SPIKE_NAMES if n in vars(ng)), _SPIKE_NAMES[0])
     events = next((r for r in event_recorders if spike in r._buffers), None) or \
-        next((b for b in ng.behavior.values() if isinstance(b, DashboardEventRecorder) and spike in b._buffers), None)
+        next((b for b in ng.behavior.values() if isinstance(b, (DashboardSpikeRecorder, DashboardEventRecorder))
+              and spike in b._buffers), None)
     if events is None:
-        events = DashboardEventRecorder([spike], max_length=max_events, tag="_pymonn_dashboard_events")
+        length = _sample_length(ng, spike, max_samples)
+        events = DashboardSpikeRecorder([spike], max_length=length, tag="_pymonn_dashboard_spikes")
         ng.add_behavior(_next_key(ng.network), events)
     return GroupSources(ng, variable, sampler, spike, events)
 
@@ -156,12 +181,22 @@ class SampleCursor:
         return iterations.numpy(), values.to(torch.float32).cpu().numpy()
 
 
+def event_cursor(recorder, name):
+    """The cursor reading ``(t, i)`` spikes from an EventRecorder or a DashboardSpikeRecorder."""
+    return SpikeSampleCursor(recorder, name) if isinstance(recorder, DashboardSpikeRecorder) else \
+        EventCursor(recorder, name)
+
+
 class EventCursor:
     """Reads the ``(t, i)`` event rows that are new since the last read, as int32."""
 
     def __init__(self, recorder: EventRecorder, name: str):
         self.recorder, self.name = recorder, name
         self.position = 0
+
+    def read_all(self) -> np.ndarray:
+        """Every kept event, as int32 rows (the cursor does not move)."""
+        return self.recorder.read(self.name)[:, :2].to(torch.int32).cpu().numpy()
 
     def skip_to_end(self):
         self.position = self.recorder.event_count(self.name)
@@ -173,3 +208,34 @@ class EventCursor:
         rows = self.recorder.read(self.name, self.position)
         self.position = count
         return rows[:, :2].to(torch.int32).cpu().numpy()
+
+
+class SpikeSampleCursor:
+    """Reads new spikes from a ring of spike vectors: ``(t, i)`` int32 rows, found at read time."""
+
+    def __init__(self, recorder: Recorder, name: str):
+        self.recorder, self.name = recorder, name
+        self.position = 0
+
+    def skip_to_end(self):
+        self.position = self.recorder.count
+
+    def _rows(self, start):
+        samples = self.recorder.read(self.name, start)
+        if samples.numel() == 0:
+            return np.empty((0, 2), np.int32)
+        iterations = self.recorder.iterations(start).to(samples.device)
+        found = torch.nonzero(samples.reshape(samples.shape[0], -1))
+        rows = torch.stack((iterations[found[:, 0]], found[:, 1]), dim=1)
+        return rows.to(torch.int32).cpu().numpy()
+
+    def read(self) -> np.ndarray:
+        count = self.recorder.count
+        if count <= self.position:
+            return np.empty((0, 2), np.int32)
+        rows = self._rows(self.position)
+        self.position = count
+        return rows
+
+    def read_all(self) -> np.ndarray:
+        return self._rows(0)

@@ -3,8 +3,8 @@ import numpy as np
 import torch
 from widget_nets import multi_group, tutorial
 
-from pymonn_widgets import Controller, DashboardEventRecorder, DashboardRecorder
-from pymonn_widgets.sources import EventCursor, SampleCursor
+from pymonn_widgets import Controller, DashboardRecorder, DashboardSpikeRecorder
+from pymonn_widgets.sources import SampleCursor, SpikeSampleCursor
 
 
 def test_user_recorders_are_reused_and_nothing_is_attached():
@@ -20,9 +20,9 @@ def test_user_recorders_are_reused_and_nothing_is_attached():
 
 def test_own_recorders_are_bounded_after_user_keys_and_invisible():
     net, ng = tutorial(recorders=False)
-    c = Controller(net, max_samples=50, max_events=10)
+    c = Controller(net, max_samples=50)
     s = c.sources_of(ng)
-    assert isinstance(s.sampler, DashboardRecorder) and isinstance(s.events, DashboardEventRecorder)
+    assert isinstance(s.sampler, DashboardRecorder) and isinstance(s.events, DashboardSpikeRecorder)
     assert s.variable == "voltage" and s.spike == "spike"
     own_keys = [k for k, b in ng.behavior.items() if b in s.owned]
     assert min(own_keys) > 2                          # after every user key
@@ -30,8 +30,9 @@ def test_own_recorders_are_bounded_after_user_keys_and_invisible():
     assert net["voltage"] == [] and net["voltage", 0] is None
     assert net["spike.t"] == [] and ng["DashboardRecorder"] == []
     assert s.sampler.read("voltage").shape == (50, 100)  # bounded ring
-    assert s.events.read("spike").shape[0] <= 10
-    assert s.events.event_count("spike") > 10           # more happened than is kept
+    assert s.events.read("spike").shape == (50, 100) and s.events.count == 200
+    rows = c.event_cursor(ng).read_all()
+    assert rows.shape[1] == 2 and (rows[:, 0] > 150).all()
 
 
 def test_user_lookups_unchanged_with_dashboard():
@@ -75,8 +76,8 @@ def test_cursor_after_ring_overflow_reads_what_is_kept():
     c.run(30)
     t, v = cursor.read()
     assert t.tolist() == list(range(23, 31)) and v.shape == (8, 100)
-    ev = EventCursor(c.sources_of(ng).events, "spike")
-    assert ev.read().shape[1] == 2
+    ev = SpikeSampleCursor(c.sources_of(ng).events, "spike")
+    assert ev.read().shape[1] == 2 and ev.position == 30
 
 
 def test_a_second_dashboard_reuses_the_dashboard_recorders():
@@ -111,3 +112,20 @@ def test_sample_rings_of_big_groups_are_bounded_in_bytes(monkeypatch):
     net, ng = tutorial(recorders=False)
     c = Controller(net, max_samples=2000)
     assert c.sources_of(ng).sampler.max_length == 60
+
+
+def test_spike_samples_give_the_same_events_as_an_event_recorder():
+    """The dashboard's spike ring, read as events, equals what an EventRecorder records."""
+    from pymonntorch_core import EventRecorder
+
+    net, ng = tutorial(recorders=False, seed=2)
+    c = Controller(net)
+    reference = ng.add_behavior(99, EventRecorder(["spike"]))
+    c.run(80)
+    cursor = c.event_cursor(ng)
+    first = cursor.read()
+    c.run(40)
+    both = np.concatenate((first, cursor.read()))
+    assert both.dtype == np.int32
+    assert both.tolist() == reference.read("spike").tolist()
+    assert c.recordings()["spike"].tolist() == both.tolist()
