@@ -21,9 +21,6 @@ from collections import defaultdict
 import numpy as np
 import torch
 
-from pymonntorch_core import Recorder
-from pymonntorch_core.buffers import SampleBuffer
-
 from .changelog import Change, ChangeLog, object_path
 from .sources import GroupSources, SampleCursor, event_cursor, find_sources, is_dashboard_behavior
 
@@ -51,9 +48,10 @@ class Controller:
         each), where the user records nothing.
     frame_rate : float
         Most ``"frame"`` events per second during a run.
-    threads : int, optional
-        Torch threads while the controller runs the network (restored after). On a small shared
-        machine one thread can be several times faster than the default; None leaves it alone.
+    threads : int or None
+        Torch threads while the controller runs the network (restored after). Default 1: the kernel
+        also serves the page, and on a small shared machine one thread measured several times faster
+        than torch's default. None leaves torch's setting alone (e.g. for large CPU networks).
 
     Example
     -------
@@ -64,7 +62,7 @@ class Controller:
     """
 
     def __init__(self, net, *, variable=None, spike=None, max_samples=2000, frame_rate=30.0,
-                 threads=None):
+                 threads=1):
         if not getattr(net, "_initialized", False):
             raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
         self.net = net
@@ -143,23 +141,9 @@ class Controller:
     def is_running(self) -> bool:
         return self._running
 
-    def _grow_recorders(self, n):
-        """Grow unbounded recorders geometrically before a chunk of ``n`` iterations.
-
-        Workaround: ``simulate_iterations(n)`` reserves exactly ``count + n`` samples, so many short
-        calls (our chunks) would copy the whole history every time (quadratic). Reserving at least the
-        current capacity makes growth doubling; a no-op once the core grows geometrically itself.
-        """
-        for behavior in self.net.all_behaviors():
-            if isinstance(behavior, Recorder) and behavior.max_length is None:
-                for buffer in behavior._buffers.values():
-                    if isinstance(buffer, SampleBuffer) and buffer.count + n > buffer.capacity:
-                        buffer.reserve(max(n, buffer.capacity))
-
     def _simulate(self, n):
         """Run ``n`` iterations; on an error pause, keep records and show the traceback. Returns ok."""
         threads = torch.get_num_threads() if self.threads else None
-        self._grow_recorders(n)
         try:
             if threads is not None:
                 torch.set_num_threads(self.threads)

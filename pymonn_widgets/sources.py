@@ -47,7 +47,7 @@ class DashboardSpikeRecorder(DashboardRecorder):
     first ``forward``, and a snapshot restore removes it again)."""
 
     def forward(self, obj):
-        if all(name in vars(obj) for name in self._buffers):
+        if all(name in vars(obj) for name in self.names):
             super().forward(obj)
 
 
@@ -59,7 +59,7 @@ class DashboardEventRecorder(EventRecorder):
     """
 
     def forward(self, obj):
-        if all(name in vars(obj) for name in self._buffers):
+        if all(name in vars(obj) for name in self.names):
             super().forward(obj)
 
     def find_objects(self, key):
@@ -130,25 +130,25 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000) -> GroupSource
     samplers = [r for r in _user_recorders(ng, Recorder) if not isinstance(r, EventRecorder)]
     event_recorders = _user_recorders(ng, EventRecorder)
     if variable is None:
-        recorded = [n for r in samplers for n in r._buffers if _vector_of(ng, n)]
+        recorded = [n for r in samplers for n in r.names if _vector_of(ng, n)]
         candidates = continuous_variables(ng)
         variable = next(iter(recorded), None) or next(iter(candidates), None)
-    sampler = next((r for r in samplers if variable in r._buffers), None)
+    sampler = next((r for r in samplers if variable in r.names), None)
     if variable is not None and sampler is None:
-        sampler = next((b for b in ng.behavior.values() if type(b) is DashboardRecorder and variable in b._buffers),
+        sampler = next((b for b in ng.behavior.values() if type(b) is DashboardRecorder and variable in b.names),
                        None)
     if variable is not None and sampler is None:
         length = _sample_length(ng, variable, max_samples)
         sampler = DashboardRecorder([variable], max_length=length, tag="_pymonn_dashboard_samples")
         ng.add_behavior(_next_key(ng.network), sampler)
     if spike is None:
-        recorded = [n for r in event_recorders for n in r._buffers]
+        recorded = [n for r in event_recorders for n in r.names]
         found = spike_variables(ng)
         spike = next(iter(recorded), None) or next(iter(found), None) or \
             next((n for n in _SPIKE_NAMES if n in vars(ng)), _SPIKE_NAMES[0])
-    events = next((r for r in event_recorders if spike in r._buffers), None) or \
+    events = next((r for r in event_recorders if spike in r.names), None) or \
         next((b for b in ng.behavior.values() if isinstance(b, (DashboardSpikeRecorder, DashboardEventRecorder))
-              and spike in b._buffers), None)
+              and spike in b.names), None)
     if events is None:
         length = _sample_length(ng, spike, max_samples)
         events = DashboardSpikeRecorder([spike], max_length=length, tag="_pymonn_dashboard_spikes")

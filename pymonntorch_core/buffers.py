@@ -26,9 +26,10 @@ class SampleBuffer:
         return (self.count + extra) * self.data[0].numel() * self.data.element_size()
 
     def reserve(self, extra):
-        """Make room for ``extra`` more records without regrowing."""
+        """Make room for ``extra`` more records without regrowing; growth stays geometric, so many
+        short runs cost amortised O(1) per record too."""
         if self.max_length is None and self.count + extra > self.capacity:
-            self._resize(self.count + extra)
+            self._resize(max(self.count + extra, 2 * self.capacity))
 
     def append(self, value):
         data = self.data

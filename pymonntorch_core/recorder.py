@@ -79,6 +79,11 @@ class Recorder(Behavior):
         return self._max_length
 
     @property
+    def names(self):
+        """The recorded variables and expressions, in the order given."""
+        return tuple(self._buffers)
+
+    @property
     def variables(self):
         """``{variable: recorded tensor}``, freshly read."""
         return {name: self.read(name) for name in self._buffers}

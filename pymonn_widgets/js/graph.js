@@ -95,7 +95,8 @@ function render({ model, el: root }) {
     const { points, radius, width, height } = layout(nodes.length);
     svg.replaceChildren();
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    svg.style.height = `${model.get("height")}px`;
+    // many groups: a taller drawing, so that labels keep a readable size (~50 groups at 800 px)
+    svg.style.height = `${Math.max(model.get("height"), Math.min(800, nodes.length * 16))}px`;
     const centre = { x: width / 2, y: height / 2 };
     const edgeLayer = el("g", { class: "edges" }, svg), nodeLayer = el("g", { class: "nodes" }, svg);
     for (const edge of edges) {

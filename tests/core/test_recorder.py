@@ -208,3 +208,14 @@ def test_unbounded_recorders_that_would_not_fit_warn_with_the_projected_size(mon
         with pytest.raises(Stop):  # ring buffers never warn, however long the run
             bounded.simulate_iterations(4_000_000, batch_size=1, measure_block_time=False,
                                         batch_progress_update_func=stop)
+
+
+def test_many_short_runs_grow_buffers_geometrically():
+    net, ng = tutorial_network(size=5)
+    buffer = ng.Recorder._buffers["voltage"]
+    capacities = set()
+    for _ in range(1000):
+        net.simulate_iterations(3, measure_block_time=False)
+        capacities.add(buffer.capacity)
+    assert buffer.count == 3000
+    assert len(capacities) <= 8  # doubling, not one copy of the whole history per call
