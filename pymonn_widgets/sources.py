@@ -114,6 +114,9 @@ class GroupSources:
         return [r for r in (self.sampler, self.events) if r is not None and is_dashboard_behavior(r)]
 
 
+MEMBRANE_NAMES = ("voltage", "v", "V", "membrane", "potential")  # plotted first when present
+
+
 def _user_recorders(ng, kind):
     return [b for _, b in sorted(ng.behavior.items()) if isinstance(b, kind) and not is_dashboard_behavior(b)]
 
@@ -132,7 +135,8 @@ def find_sources(ng, variable=None, spike=None, max_samples=2000) -> GroupSource
     if variable is None:
         recorded = [n for r in samplers for n in r.names if _vector_of(ng, n)]
         candidates = continuous_variables(ng)
-        variable = next(iter(recorded), None) or next(iter(candidates), None)
+        preferred = [n for n in MEMBRANE_NAMES if n in recorded or n in candidates]
+        variable = next(iter(preferred + recorded + list(candidates)), None)
     sampler = next((r for r in samplers if variable in r.names), None)
     if variable is not None and sampler is None:
         sampler = next((b for b in ng.behavior.values() if type(b) is DashboardRecorder and variable in b.names),

@@ -119,6 +119,8 @@ class VoltagePlot(w.VBox):
         self._last_update = now
         if self.read() == 0 and self._sent is not None:
             return
+        if len(self._t) < 2:  # a line needs two points; bqplot would also squeeze (1, 1) arrays to ()
+            return
         t = self._t.astype(np.int32)
         with self.traces.hold_sync():
             self.traces.x, self.traces.y = t, self._y[:-1]

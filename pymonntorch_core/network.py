@@ -303,7 +303,7 @@ class Network(NetworkObject):
 
     def __repr__(self):
         neurons = sum(ng.size for ng in self.NeuronGroups)
-        synapses = sum(sg.src.size * sg.dst.size for sg in self.SynapseGroups)
+        synapses = sum(sg.synapse_count() for sg in self.SynapseGroups)
         lines = [
             f"Network{self.tags}(Neurons: {neurons}|{len(self.NeuronGroups)} groups, "
             f"Synapses: {synapses}|{len(self.SynapseGroups)} groups, "

@@ -43,6 +43,11 @@ class SynapseGroup(NetworkObject):
             return self.src.size, self.dst.size
         return self.dst.size, self.src.size
 
+    def synapse_count(self):
+        """How many synapses the group holds: ``W.nnz`` for sparse weights, else src.size x dst.size."""
+        nnz = getattr(getattr(self, "W", None), "nnz", None)
+        return nnz if isinstance(nnz, int) else self.src.size * self.dst.size
+
     def matrix(self, mode="zeros", scale=None, density=None, only_enabled=True,
                clone_along_first_axis=False, plot=False, dtype=None):
         """A new matrix of ``matrix_dim()`` filled by ``mode`` (see ``NeuronGroup.vector``).

@@ -383,3 +383,14 @@ def test_recurrent_lif_network_runs_on_any_device_and_dtype(dev, dtype):
     assert exc.voltage.dtype == dtype and exc.voltage.device.type == dev and exc.spike.dtype == torch.bool
     assert torch.isfinite(exc.voltage).all()
     assert 0 < net["spike", 0].shape[0] < 400 * 100
+
+
+def test_network_summary_counts_stored_sparse_synapses():
+    from pymonntorch_core import LIF, Network, NeuronGroup, SparseSynapse, SynapseGroup
+
+    net = Network()
+    ng = NeuronGroup(1000, net, behavior={5: LIF()})
+    SynapseGroup(ng, ng, net, behavior={3: SparseSynapse(in_degree=10)})
+    net.initialize(info=False)
+    assert net.SynapseGroups[0].synapse_count() == 10_000
+    assert "Synapses: 10000|1 groups" in repr(net)

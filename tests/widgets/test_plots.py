@@ -135,3 +135,35 @@ def test_typed_neuron_indices_are_parsed_and_checked():
     assert dash.controller.selected_neurons == [7, 3, 99]
     dash.voltage.neurons.value = "5, 100"
     assert "[0, 100)" in dash.voltage.caption.value
+
+
+def test_a_single_neuron_group_plots_from_its_first_sample(caplog):
+    import logging
+
+    import torch
+
+    from pymonn_widgets import Dashboard
+    from pymonntorch_core import Behavior, Network, NeuronGroup, Recorder
+
+    class Leak(Behavior):
+        def initialize(self, n):
+            super().initialize(n)
+            n.I_ext = n.vector("ones")  # created first: the dashboard must still prefer `voltage`
+            n.voltage = n.vector("zeros")
+            n.spike = n.vector(dtype=torch.bool)
+
+        def forward(self, n):
+            n.voltage += 0.1
+            n.spike = n.voltage > 1
+            n.voltage[n.spike] = 0
+
+    net = Network()
+    NeuronGroup(net=net, size=1, behavior={1: Leak(), 9: Recorder(["I_ext", "voltage"])})
+    net.initialize(info=False)
+    dash = Dashboard(net)
+    assert dash.controller.sources_of(net.NeuronGroups[0]).variable == "voltage"
+    with caplog.at_level(logging.ERROR):
+        dash.controller.run(1)  # one sample: nothing to draw yet, and no view may fail
+        dash.controller.run(4)
+    assert not caplog.records, caplog.text
+    assert len(dash.voltage.traces.x) == 5
