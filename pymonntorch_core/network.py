@@ -69,7 +69,7 @@ class Network(NetworkObject):
     def _add_structure(self, obj, kind_list):
         kind_list.append(obj)
         self.Structures.append(obj)
-        if obj.tags[0] not in vars(self):
+        if not hasattr(self, obj.tags[0]):
             setattr(self, obj.tags[0], obj)
         self._changed_since_initialize = self._initialized
         self._index_synapses()

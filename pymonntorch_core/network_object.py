@@ -20,7 +20,7 @@ class NetworkObject(TaggableObject):
         self.recording = True
         for key in sorted(self.behavior):
             b = self.behavior[key]
-            if b.tags[0] not in vars(self):
+            if not hasattr(self, b.tags[0]):
                 setattr(self, b.tags[0], b)
             network._schedule(key, self, b)
             if b.initialize_on_init:
@@ -85,7 +85,7 @@ class NetworkObject(TaggableObject):
                 f"free keys run in any order you choose"
             )
         self.behavior[key] = behavior
-        if behavior.tags[0] not in vars(self):
+        if not hasattr(self, behavior.tags[0]):
             setattr(self, behavior.tags[0], behavior)
         self.network._schedule(key, self, behavior)
         if initialize:

@@ -248,3 +248,11 @@ def test_event_recorder_on_synapse_matrix_gives_three_columns():
     net.simulate_iterations(2, measure_block_time=False)
     assert net["active", 0].tolist() == [[1, 0, 2], [1, 1, 1], [2, 0, 2], [2, 1, 1]]
     assert net["active.j", 0].tolist() == [2, 1, 2, 1]
+
+
+def test_tags_never_shadow_methods_or_attributes():
+    net = Network()
+    ng = NeuronGroup(2, net, tag="initialize", behavior={1: BasicBehavior(tag="vector")})
+    net.initialize(info=False)  # still the method
+    assert net["initialize", 0] is ng and ng.vector("ones").shape == (2,)
+    assert ng["vector", 0] is ng.behavior[1]
