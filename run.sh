@@ -27,7 +27,9 @@ case "$job" in
   test)
     setup test
     ensure_chromium
-    exec "$VENV/bin/python" -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/sanitize.cfg "$@" ;;
+    # tests/browser last: Playwright's sync API leaves its event loop set in this thread until the session ends
+    exec "$VENV/bin/python" -m pytest tests/core tests/widgets notebooks tests/browser \
+      --nbval --nbval-sanitize-with notebooks/sanitize.cfg "$@" ;;
   *)
     echo "usage: bash run.sh lab|test [args]" >&2; exit 2 ;;
 esac
