@@ -261,12 +261,17 @@ class Controller:
     def reset(self):
         """Pause and return to the state the dashboard started from (state, records, RNG, iteration).
         The change log is cleared; parameters go back to their starting values."""
+        self.restore(self._snapshot)
+
+    def restore(self, snapshot):
+        """Pause and return to ``snapshot`` (from ``net.snapshot()``, or ``net.load(path)`` done by
+        hand); the change log starts again at the restored iteration."""
         self.pause()
         try:
-            self.net.restore(self._snapshot)
+            self.net.restore(snapshot)
         except Exception as error:  # e.g. behaviors added since: say so, change nothing else
             self.exception = error
-            self.error = f"Reset failed: {error}\nCreate a new Dashboard(net) after changing the network's structure."
+            self.error = f"Restoring the snapshot failed: {error}\nCreate a new Dashboard(net) after changing the network's structure."
             self._emit("state")
             return
         self.log.clear(self.net.iteration)

@@ -20,7 +20,8 @@ class Recorder(Behavior):
     own behavior key every ``max(gap_width, 1)`` iterations. Samples stay on the object's device in
     preallocated buffers (a ring of the last ``max_length`` samples when given); ``net['voltage', 0]``
     returns them as a ``(T, ...)`` tensor. Expressions may use ``torch`` and the object's attributes
-    only (see ``pymonntorch_core.expressions``).
+    only (see ``pymonntorch_core.expressions``); names resolve to the object's attributes whatever
+    ``auto_annotate`` says (it is accepted for compatibility).
 
     Example
     -------
@@ -65,7 +66,6 @@ class Recorder(Behavior):
         self._counter = 0
         self._buffers = {e.text: self._new_buffer() for e in expressions}
         self._iterations = IterationLog(self._max_length)
-        self._object = None
 
     def _new_buffer(self):
         return SampleBuffer(self._max_length)
@@ -96,7 +96,6 @@ class Recorder(Behavior):
     def initialize(self, obj):
         super().initialize(obj)
         self.used_attr_keys.extend(self.init_kwargs)
-        self._object = obj
         self.clear_recorder()
 
     def clear_recorder(self):

@@ -1,6 +1,8 @@
 """Structure, execution order, iteration semantics, tags and lookups."""
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pymonntorch_core import (
     ArgumentError,
@@ -256,3 +258,35 @@ def test_tags_never_shadow_methods_or_attributes():
     net.initialize(info=False)  # still the method
     assert net["initialize", 0] is ng and ng.vector("ones").shape == (2,)
     assert ng["vector", 0] is ng.behavior[1]
+
+
+_KEYS = st.one_of(
+    st.text(max_size=20), st.sampled_from(["ng", "syn", "GLUTAMATE", "voltage", "spike.t", "BasicBehavior", "All"]),
+    st.integers(-5, 20), st.floats(allow_nan=True), st.none(), st.booleans(), st.lists(st.integers(), max_size=2),
+    st.sampled_from([Network, NeuronGroup, Behavior, int]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_KEYS, st.tuples(_KEYS, _KEYS), st.tuples(_KEYS), st.tuples(_KEYS, _KEYS, _KEYS)))
+def test_no_lookup_key_crashes_with_anything_but_a_clear_error(key):
+    net, ng = _LOOKUP_NET
+    for obj in (net, ng):
+        try:
+            found = obj[key]
+        except ArgumentError as error:
+            assert "[...]" in str(error)
+            continue
+        if isinstance(key, tuple):  # one item, the same as indexing the list, or None
+            items = obj[key[0]]
+            expected = items[key[1]] if -len(items) <= key[1] < len(items) else None
+            if isinstance(expected, torch.Tensor):
+                assert torch.equal(found, expected)
+            else:
+                assert found is expected
+        else:
+            assert isinstance(found, list)
+
+
+_LOOKUP_NET = tutorial_network(size=5)
+_LOOKUP_NET[0].simulate_iterations(3, measure_block_time=False)

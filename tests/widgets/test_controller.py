@@ -175,6 +175,23 @@ def test_reset_restores_state_parameters_and_iteration():
     assert torch.equal(ng.voltage, again)           # RNG restored: the same run again
 
 
+def test_restore_a_user_snapshot_mid_run_repeats_the_run(tmp_path):
+    net, ng = tutorial(seed=3)
+    c = Controller(net)
+    c.run(40)
+    net.save(tmp_path / "at40.pt")
+    snap = net.snapshot()
+    c.run(30)
+    first = (ng.voltage.clone(), c.recordings())
+    c.restore(snap)
+    assert net.iteration == 40 and c.error == ""
+    c.run(30)
+    assert torch.equal(ng.voltage, first[0])
+    net.load(tmp_path / "at40.pt")
+    c.restore(net.snapshot())
+    assert net.iteration == 40
+
+
 def test_requires_an_initialised_network():
     from pymonntorch_core import Network, NeuronGroup
 
@@ -199,7 +216,7 @@ def test_reset_after_structure_change_reports_instead_of_crashing():
     c.run(3)
     ng.add_behavior(50, Recorder(["voltage"]))
     c.reset()
-    assert c.error.startswith("Reset failed") and net.iteration == 3
+    assert c.error.startswith("Restoring the snapshot failed") and net.iteration == 3
 
 
 def test_threads_option_is_applied_during_runs_only():
