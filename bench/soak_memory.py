@@ -1,9 +1,9 @@
 """Soak test: a long run with bounded (ring-buffer) recorders keeps resident memory flat.
 
 Runs the tutorial network (default N=100) for --iterations iterations with
-Recorder(max_length=...) and EventRecorder(max_length=...), optionally with the dashboard
-attached (--dashboard), and prints resident memory every --every iterations and the growth
-between the first and last reading.
+Recorder(max_length=...) and EventRecorder(max_length=...), or, with --dashboard, without recorders
+of its own and with the dashboard attached (which then records into its own bounded rings), and
+prints resident memory every --every iterations and the growth between the first and last reading.
 
     python bench/soak_memory.py [--iterations 1000000] [--every 100000] [--size 100] [--dashboard]
 """
@@ -42,19 +42,18 @@ def main():
     torch.set_num_threads(1)
     torch.manual_seed(0)
     net = Network()
-    ng = NeuronGroup(net=net, size=args.size, behavior={
-        1: BasicBehavior(), 2: InputBehavior(),
-        9: Recorder(["voltage", "torch.mean(voltage)"], max_length=args.max_length),
-        10: EventRecorder(["spike"], max_length=args.max_length * 10),
-    })
+    behaviors = {1: BasicBehavior(), 2: InputBehavior()}
+    if not args.dashboard:
+        behaviors[9] = Recorder(["voltage", "torch.mean(voltage)"], max_length=args.max_length)
+        behaviors[10] = EventRecorder(["spike"], max_length=args.max_length * 10)
+    ng = NeuronGroup(net=net, size=args.size, behavior=behaviors)
     SynapseGroup(ng, ng, net, tag="GLUTAMATE")
     net.initialize(info=False)
     runner = net.simulate_iterations
     if args.dashboard:
         from pymonn_widgets import Dashboard
 
-        controller = Dashboard(net).controller
-        runner = controller.run
+        runner = Dashboard(net).controller.run
     readings = []
     start = time.perf_counter()
     print(f"{'iteration':>10} {'RSS MiB':>9} {'it/s':>8}")

@@ -91,7 +91,7 @@ print(dash.controls.play_button.model_id, dash.controls.pause_button.model_id, s
 def test_play_from_a_cell_returns_at_once(kernel):
     execute(kernel, "dash.controller.pause()")
     out, seconds = execute(kernel, "task = dash.controller.play(); print(dash.controller.is_running)")
-    assert out == "True" and seconds < 0.5
+    assert out == "True" and seconds < 2.0  # the run is endless: a blocking play would never answer
     time.sleep(0.3)
     out, _ = execute(kernel, "n = net.iteration; dash.controller.pause(); print(n)")
     time.sleep(0.2)
