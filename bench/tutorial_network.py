@@ -15,6 +15,8 @@ import torch
 from pymonntorch_core import Behavior, EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup
 
 
+# The tutorial's behaviors, written out here rather than imported from pymonntorch_core.tutorial:
+# bench/peers.py runs this very file on the published pymonntorch too (through a module shim).
 class BasicBehavior(Behavior):
     def initialize(self, neurons):
         super().initialize(neurons)

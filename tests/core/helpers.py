@@ -1,31 +1,8 @@
-"""Behaviors shared by the core tests: the tutorial's, and small probes."""
+"""Behaviors shared by the core tests: the tutorial's (from the package), and small probes."""
 from pymonntorch_core import Behavior
+from pymonntorch_core.tutorial import BasicBehavior, InputBehavior, tutorial_network
 
-
-class BasicBehavior(Behavior):
-    def initialize(self, neurons):
-        super().initialize(neurons)
-        neurons.voltage = neurons.vector(mode="zeros")
-        self.threshold = 2.0
-
-    def forward(self, neurons):
-        firing = neurons.voltage >= self.threshold
-        neurons.spike = firing.byte()
-        neurons.voltage[firing] = 0.0
-        neurons.voltage *= 0.9
-        neurons.voltage += neurons.vector(mode="uniform", density=0.1)
-
-
-class InputBehavior(Behavior):
-    def initialize(self, neurons):
-        super().initialize(neurons)
-        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
-            synapse.W = synapse.matrix("uniform", density=0.1)
-            synapse.enabled = synapse.W > 0
-
-    def forward(self, neurons):
-        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
-            neurons.voltage += synapse.W @ synapse.src.spike.float() / synapse.src.size * 10
+__all__ = ["BasicBehavior", "InputBehavior", "tutorial_network", "Log", "Counter"]
 
 
 class Log(Behavior):
@@ -56,16 +33,3 @@ class Counter(Behavior):
         if self.broken and obj.iteration == self.fail_at:
             raise ZeroDivisionError("boom")
         obj.count += 1
-
-
-def tutorial_network(size=100, device="cpu", recorders=True, **network_kwargs):
-    from pymonntorch_core import EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup
-
-    net = Network(device=device, **network_kwargs)
-    behaviors = {1: BasicBehavior(), 2: InputBehavior()}
-    if recorders:
-        behaviors.update({9: Recorder(["voltage", "torch.mean(voltage)"]), 10: EventRecorder(["spike"])})
-    ng = NeuronGroup(net=net, size=size, behavior=behaviors)
-    SynapseGroup(ng, ng, net, tag="GLUTAMATE")
-    net.initialize(info=False)
-    return net, ng

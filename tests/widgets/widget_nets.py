@@ -1,32 +1,8 @@
 """Networks for the widget tests: the tutorial network, a multi-group one, and a failing behavior."""
 import torch
 
-from pymonntorch_core import Behavior, EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup
-
-
-class BasicBehavior(Behavior):
-    def initialize(self, neurons):
-        super().initialize(neurons)
-        neurons.voltage = neurons.vector(mode="zeros")
-        self.threshold = 2.0
-
-    def forward(self, neurons):
-        firing = neurons.voltage >= self.threshold
-        neurons.spike = firing.byte()
-        neurons.voltage[firing] = 0.0
-        neurons.voltage *= 0.9
-        neurons.voltage += neurons.vector(mode="uniform", density=0.1)
-
-
-class InputBehavior(Behavior):
-    def initialize(self, neurons):
-        super().initialize(neurons)
-        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
-            synapse.W = synapse.matrix("uniform", density=0.1)
-
-    def forward(self, neurons):
-        for synapse in neurons.afferent_synapses["GLUTAMATE"]:
-            neurons.voltage += synapse.W @ synapse.src.spike.float() / synapse.src.size * 10
+from pymonntorch_core import Behavior, Network, NeuronGroup, SynapseGroup
+from pymonntorch_core.tutorial import BasicBehavior, tutorial_network
 
 
 class Input(Behavior):
@@ -65,14 +41,7 @@ class Faulty(Behavior):
 
 def tutorial(size=100, recorders=True, seed=0):
     torch.manual_seed(seed)
-    net = Network()
-    behaviors = {1: BasicBehavior(), 2: InputBehavior()}
-    if recorders:
-        behaviors.update({9: Recorder(["voltage", "torch.mean(voltage)"]), 10: EventRecorder(["spike"])})
-    ng = NeuronGroup(net=net, size=size, behavior=behaviors)
-    SynapseGroup(ng, ng, net, tag="GLUTAMATE")
-    net.initialize(info=False)
-    return net, ng
+    return tutorial_network(size=size, recorders=recorders)
 
 
 def multi_group(seed=0):
