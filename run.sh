@@ -23,7 +23,8 @@ shift || true
 case "$job" in
   lab)
     setup lab
-    exec "$VENV/bin/jupyter" lab notebooks/01_tutorial.ipynb "$@" ;;
+    root=(); [ "$(id -u)" -ne 0 ] || root=(--allow-root)   # JupyterLab refuses root without it
+    exec "$VENV/bin/jupyter" lab "${root[@]}" notebooks/01_tutorial.ipynb "$@" ;;
   test)
     setup test
     ensure_chromium
