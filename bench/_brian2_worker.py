@@ -13,13 +13,7 @@ import resource
 import sys
 import time
 
-
-def _rss_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from _rss import rss_mb  # the script's folder is on sys.path
 
 
 def main():
@@ -27,7 +21,7 @@ def main():
     import brian2 as b2
     import numpy as np
 
-    base = _rss_mb()
+    base = rss_mb()
     b2.prefs.codegen.target = spec["target"]
     b2.defaultclock.dt = 1 * b2.ms
     b2.seed(0)
@@ -55,7 +49,7 @@ def main():
         synapses.w = "0.2 * rand()"
         monitors = [b2.SpikeMonitor(group)]
     net = b2.Network(group, synapses, *monitors)
-    built = _rss_mb()
+    built = rss_mb()
     start = time.perf_counter()
     net.run(spec["warmup"] * b2.ms)  # compiles (cython: cached across processes)
     compile_s = time.perf_counter() - start

@@ -13,15 +13,9 @@ import sys
 import time
 import types
 
+from _rss import rss_mb  # the script's folder is on sys.path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _rss_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _install_pymonntorch_shim():
@@ -86,7 +80,7 @@ def sparse_core(spec):
         1: CurrentInput(**DRIVE), 2: Lif(v_init="uniform(-65, -50)", **LIF), 9: EventRecorder(["spike"])})
     sg = SynapseGroup(ng, ng, net, tag="EE", behavior={3: SparseSynapse(in_degree=spec["degree"], weights=WEIGHTS)})
     net.initialize(info=False)
-    built = _rss_mb()
+    built = rss_mb()
 
     def run(iterations):
         net.simulate_iterations(iterations, measure_block_time=False)
@@ -123,7 +117,7 @@ def sparse_loop(spec):
     gain = 1.0 - decay
     events = torch.empty(1 << 16, 2, dtype=torch.int64, device=device)
     state = {"count": 0, "t": 0, "events": events}
-    built = _rss_mb()
+    built = rss_mb()
 
     def run(iterations):
         count, t, events = state["count"], state["t"], state["events"]
@@ -228,7 +222,7 @@ def main():
     import torch
 
     torch.set_num_threads(spec.get("threads", 1))
-    base = _rss_mb()
+    base = rss_mb()
     if str(spec["device"]).startswith("cuda"):
         torch.cuda.reset_peak_memory_stats()
     bench = pair if spec["sim"] == "pair" else {"tutorial": tutorial, "sparse": sparse, "recording": recording}[spec["bench"]]
