@@ -10,14 +10,23 @@ class SampleBuffer:
     """One tensor of a fixed shape per record, stored on the tensor's device.
 
     Capacity doubles when full (or is reserved ahead); with ``max_length`` it is a ring buffer that
-    keeps the last ``max_length`` records.
+    keeps the last ``max_length`` records, in ``max_length + 1`` slots: a new record goes to a slot no
+    kept record uses, so ``undo`` can take it back.
     """
 
     def __init__(self, max_length=None):
         self.max_length = max_length
         self.data = None
-        self.capacity = max_length or 64
+        self.capacity = max_length + 1 if max_length else 64
         self.count = 0
+        self.budget = None
+
+    def mark(self):
+        """What ``undo`` needs to take back the appends made after this call."""
+        return self.data, self.capacity, self.count
+
+    def undo(self, mark):
+        self.data, self.capacity, self.count = mark
 
     def projected_bytes(self, extra):
         """Bytes this buffer would hold after ``extra`` more records (0 while its shape is unknown)."""
@@ -25,15 +34,29 @@ class SampleBuffer:
             return 0
         return (self.count + extra) * self.data[0].numel() * self.data.element_size()
 
-    def reserve(self, extra):
-        """Make room for ``extra`` more records without regrowing; growth stays geometric, so many
-        short runs cost amortised O(1) per record too."""
-        if self.max_length is None and self.count + extra > self.capacity:
-            self._resize(max(self.count + extra, 2 * self.capacity))
+    def reserve(self, extra, budget=None):
+        """Make room for ``extra`` more records without regrowing, using at most ``budget`` more bytes
+        (a longer run grows as it goes); growth stays geometric, so many short runs cost amortised
+        O(1) per record too."""
+        wanted = self.count + extra
+        if self.max_length is not None or wanted <= self.capacity:
+            return
+        if self.data is None:  # the record size is known at the first append, which sizes the buffer
+            self.capacity, self.budget = wanted, budget
+            return
+        if budget is not None:
+            wanted = min(wanted, self.count + max(int(budget // self._row_bytes()), 1))
+        self._resize(max(wanted, 2 * self.capacity))
+
+    def _row_bytes(self):
+        return max(self.data[0].numel() * self.data.element_size(), 1)
 
     def append(self, value):
         data = self.data
         if data is None:
+            if self.budget is not None:
+                row = max(value.numel() * value.element_size(), 1)
+                self.capacity = max(min(self.capacity, int(self.budget // row)), 64)
             allocate = torch.empty if self.max_length is None else torch.zeros  # a ring is charged up front
             data = self.data = allocate((self.capacity, *value.shape), dtype=value.dtype, device=value.device)
             self.shape = value.shape
@@ -42,7 +65,7 @@ class SampleBuffer:
         elif value.dtype != data.dtype:
             data = self.data = data.to(torch.promote_types(data.dtype, value.dtype))
         if self.max_length is not None:
-            data[self.count % self.max_length].copy_(value)
+            data[self.count % self.capacity].copy_(value)
         else:
             if self.count == self.capacity:
                 data = self._resize(2 * self.count)
@@ -71,7 +94,7 @@ class SampleBuffer:
             return self.data[:0]
         if self.max_length is None:
             return self.data[start:self.count]
-        first, last = start % self.max_length, (self.count - 1) % self.max_length + 1
+        first, last = start % self.capacity, (self.count - 1) % self.capacity + 1
         if first < last:
             return self.data[first:last]
         return torch.cat((self.data[first:], self.data[:last]))
@@ -87,7 +110,7 @@ class SampleBuffer:
         values, self.count = state["values"].to(device), state["count"]
         if values.numel() or values.dim() > 1:
             kept = values.shape[0]
-            self.capacity = self.max_length or max(self.capacity, kept)
+            self.capacity = self.max_length + 1 if self.max_length else max(self.capacity, kept)
             self.shape = values.shape[1:]
             self.data = torch.empty((self.capacity, *self.shape), dtype=values.dtype, device=device)
             slots = torch.arange(self.count - kept, self.count, device=device) % self.capacity
@@ -107,6 +130,14 @@ class EventBuffer:
         self.start = 0
         self.end = 0
         self.count = 0
+
+    def mark(self):
+        """What ``undo`` needs to take back the appends made after this call (rows dropped from a
+        ring stay in ``data`` until it is compacted into a new tensor)."""
+        return self.data, self.capacity, self.start, self.end, self.count
+
+    def undo(self, mark):
+        self.data, self.capacity, self.start, self.end, self.count = mark
 
     def append(self, t, indices):
         rows = indices.shape[0]
@@ -165,6 +196,18 @@ class IterationLog:
         self.max_length = max_length
         self.values = array("q")
         self.count = 0
+
+    def mark(self):
+        """What ``undo`` needs to take back one append made after this call."""
+        full = self.max_length is not None and len(self.values) == self.max_length
+        return self.count, len(self.values), self.values[self.count % self.max_length] if full else None
+
+    def undo(self, mark):
+        count, kept, replaced = mark
+        if replaced is not None and self.count > count:
+            self.values[count % self.max_length] = replaced
+        del self.values[kept:]
+        self.count = count
 
     def append(self, iteration):
         if self.max_length is not None and len(self.values) == self.max_length:

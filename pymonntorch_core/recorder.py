@@ -7,6 +7,7 @@ import torch
 
 from .behavior import Behavior
 from .buffers import EventBuffer, IterationLog, SampleBuffer
+from .checks import check_int
 from .errors import ArgumentError, RecorderError, bad_argument, close_matches, describe
 from .expressions import Expression
 
@@ -45,19 +46,18 @@ class Recorder(Behavior):
             variables = [variables]
         if not isinstance(variables, (list, tuple)) or not variables:
             raise bad_argument(name, "variables", "a non-empty list of variable names or expressions", variables)
-        if isinstance(gap_width, bool) or not isinstance(gap_width, numbers.Integral) or gap_width < 0:
-            raise bad_argument(name, "gap_width", "an int >= 0", gap_width)
-        if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral)
-                                       or max_length < 1):
-            raise bad_argument(name, "max_length", "None or an int >= 1", max_length)
-        if len(set(variables)) != len(variables):
-            raise ArgumentError(f"{name}.variables: each variable may appear once, got {list(variables)!r}")
+        check_int(name, "gap_width", gap_width, min=0)
+        if max_length is not None:
+            check_int(name, "max_length", max_length, min=1, expected="None or an int >= 1")
         expressions = []
         for text in variables:
             try:
                 expressions.append(Expression(text))
             except ArgumentError as error:
-                raise type(error)(f"{name}.variables: {error}") from None
+                raise type(error)(f"{name}.variables: {error}", owner=name, argument="variables") from None
+        if len(set(variables)) != len(variables):
+            raise ArgumentError(f"{name}.variables: each variable may appear once, got {list(variables)!r}",
+                                owner=name, argument="variables")
         kwargs = {"gap_width": gap_width, "max_length": max_length, "auto_annotate": auto_annotate, "tag": tag}
         super().__init__(list(variables), **kwargs)
         self._expressions = expressions
@@ -122,22 +122,35 @@ class Recorder(Behavior):
         samples = math.ceil(iterations / self._period)
         return sum(b.projected_bytes(samples) for b in self._buffers.values() if isinstance(b, SampleBuffer))
 
-    def _reserve(self, iterations):
+    def _reserve(self, iterations, budget):
+        """Make room for the samples of ``iterations`` more iterations, at most ``budget`` bytes of it
+        (a longer run grows the buffers as it goes)."""
+        samples = math.ceil(iterations / self._period)
         for buffer in self._buffers.values():
             if isinstance(buffer, SampleBuffer):
-                buffer.reserve(math.ceil(iterations / self._period))
+                buffer.reserve(samples, budget / len(self._buffers))
 
     def forward(self, obj):
+        """Record every variable as one step: all of them or, if anything fails or is interrupted
+        (even by KeyboardInterrupt), none; the gap counter moves on only after a record."""
         if not obj.recording:
             return
-        self._counter += 1
-        if self._counter < self._period:
+        counter = self._counter + 1
+        if counter < self._period:
+            self._counter = counter
             return
-        self._counter = 0
         values = [self._evaluate(e, obj) for e in self._expressions]
-        for expression, value in zip(self._expressions, values):
-            self._store(expression.text, value, obj)
-        self._iterations.append(obj.network._iteration)
+        buffers = [*self._buffers.values(), self._iterations]
+        marks = [buffer.mark() for buffer in buffers]
+        try:
+            for expression, value in zip(self._expressions, values):
+                self._store(expression.text, value, obj)
+            self._iterations.append(obj.network._iteration)
+        except BaseException:
+            for buffer, mark in zip(buffers, marks):
+                buffer.undo(mark)
+            raise
+        self._counter = 0
 
     def _evaluate(self, expression, obj):
         try:
@@ -184,7 +197,7 @@ class Recorder(Behavior):
     def _store(self, name, value, obj):
         try:
             self._buffers[name].append(value)
-        except ValueError as error:
+        except (ValueError, RuntimeError) as error:  # another shape, or no memory left to grow
             raise RecorderError(f"{type(self).__name__} on {obj._label()}: {name!r}: {error}") from None
 
     def read(self, name, start=0):
