@@ -21,12 +21,10 @@ class SampleBuffer:
         self.count = 0
         self.budget = None
 
-    def mark(self):
-        """What ``undo`` needs to take back the appends made after this call."""
-        return self.data, self.capacity, self.count
-
-    def undo(self, mark):
-        self.data, self.capacity, self.count = mark
+    def drop_to(self, count):
+        """Forget the records after the first ``count`` (those appended since; grown or promoted
+        data keeps every older record)."""
+        self.count = min(self.count, count)
 
     def projected_bytes(self, extra):
         """Bytes this buffer would hold after ``extra`` more records (0 while its shape is unknown)."""
@@ -73,12 +71,13 @@ class SampleBuffer:
         self.count += 1
 
     def _resize(self, capacity):
-        self.capacity = capacity
-        if self.data is not None:
-            grown = torch.empty((capacity, *self.data.shape[1:]), dtype=self.data.dtype, device=self.data.device)
-            grown[:self.count] = self.data[:self.count]
-            self.data = grown
-        return self.data
+        if self.data is None:
+            self.capacity = capacity
+            return None
+        grown = torch.empty((capacity, *self.data.shape[1:]), dtype=self.data.dtype, device=self.data.device)
+        grown[:self.count] = self.data[:self.count]
+        self.data, self.capacity = grown, capacity  # one store: an interrupt leaves the old buffer whole
+        return grown
 
     @property
     def kept(self):
@@ -104,6 +103,20 @@ class SampleBuffer:
 
     def state(self):
         return {"count": self.count, "values": self.read().clone()}
+
+    def check_state(self, state, count):
+        """Why ``state`` cannot be loaded as ``count`` records (or None)."""
+        values = state.get("values") if isinstance(state, dict) else None
+        if not isinstance(values, torch.Tensor) or _bad_count(state.get("count")):
+            return "must be {'count': int, 'values': tensor}"
+        if state["count"] != count:
+            return f"holds {state['count']} samples but the recorder {count}"
+        kept = count if self.max_length is None else min(count, self.max_length)
+        if count and (values.dim() == 0 or values.shape[0] != kept):
+            return f"must keep {kept} samples, got values of shape {tuple(values.shape)}"
+        if self.data is not None and count and values.shape[1:] != self.shape:
+            return f"samples of shape {tuple(values.shape[1:])}, recorded here as {tuple(self.shape)}"
+        return None
 
     def load_state(self, state, device):
         self.clear()
@@ -179,6 +192,19 @@ class EventBuffer:
     def state(self):
         return {"count": self.count, "rows": self.read().clone()}
 
+    def check_state(self, state, count=None):
+        """Why ``state`` cannot be loaded (or None)."""
+        rows = state.get("rows") if isinstance(state, dict) else None
+        if not isinstance(rows, torch.Tensor) or _bad_count(state.get("count")):
+            return "must be {'count': int, 'rows': tensor}"
+        if rows.dtype != torch.int64 or rows.dim() != 2 or rows.shape[1] < 2:
+            return f"event rows must be an int64 (K, 2+) tensor, got {rows.dtype} of shape {tuple(rows.shape)}"
+        if rows.shape[0] > state["count"] or (self.max_length is not None and rows.shape[0] > self.max_length):
+            return f"keeps {rows.shape[0]} events of {state['count']} (at most max_length={self.max_length})"
+        if self.data is not None and rows.shape[0] and rows.shape[1] != self.data.shape[1]:
+            return f"events with {rows.shape[1] - 1} indices, recorded here with {self.data.shape[1] - 1}"
+        return None
+
     def load_state(self, state, device):
         self.clear()
         rows, self.count = state["rows"].to(device), state["count"]
@@ -196,47 +222,55 @@ class IterationLog:
         self.max_length = max_length
         self.values = array("q")
         self.count = 0
-
-    def mark(self):
-        """What ``undo`` needs to take back one append made after this call."""
-        full = self.max_length is not None and len(self.values) == self.max_length
-        return self.count, len(self.values), self.values[self.count % self.max_length] if full else None
-
-    def undo(self, mark):
-        count, kept, replaced = mark
-        if replaced is not None and self.count > count:
-            self.values[count % self.max_length] = replaced
-        del self.values[kept:]
-        self.count = count
+        self.newest = None   # the last iteration logged
 
     def append(self, iteration):
-        if self.max_length is not None and len(self.values) == self.max_length:
-            self.values[self.count % self.max_length] = iteration
-        else:
+        """Log one record: the commit of a recorder's step. ``count`` alone says what is logged, and
+        it moves in one store after the value is in place (an interrupt before it logs nothing)."""
+        slot = self.count % self.max_length if self.max_length else self.count
+        if slot == len(self.values):
             self.values.append(iteration)
-        self.count += 1
+        else:
+            self.values[slot] = iteration
+        self.count, self.newest = self.count + 1, iteration
 
     def read(self, start=0):
-        kept = len(self.values)
+        kept = min(self.count, self.max_length or self.count)
         values = self.values
         if self.count > kept:
             values = values[self.count % kept:] + values[:self.count % kept]
+        else:
+            values = values[:kept]
         values = values[max(start - (self.count - kept), 0):]
         if not values:
             return torch.empty(0, dtype=torch.int64)
         return torch.frombuffer(values, dtype=torch.int64).clone()
 
     def clear(self):
-        self.values = array("q")
-        self.count = 0
+        self.__init__(self.max_length)
 
     def state(self):
         return {"count": self.count, "values": self.read()}
 
+    def check_state(self, state):
+        """Why ``state`` cannot be loaded (or None)."""
+        values = state.get("values") if isinstance(state, dict) else None
+        if not isinstance(values, torch.Tensor) or _bad_count(state.get("count")):
+            return "iterations must be {'count': int, 'values': tensor}"
+        kept = state["count"] if self.max_length is None else min(state["count"], self.max_length)
+        if values.dtype != torch.int64 or values.dim() != 1 or values.shape[0] != kept:
+            return f"iterations must be {kept} int64 numbers, got {values.dtype} of shape {tuple(values.shape)}"
+        return None
+
     def load_state(self, state, device=None):
         values, self.count = state["values"].tolist(), state["count"]
+        self.newest = values[-1] if values else None
         kept = len(values)
         self.values = array("q", values)
         if self.max_length is not None and self.count > kept:
             for j, value in enumerate(values):
                 self.values[(self.count - kept + j) % kept] = value
+
+
+def _bad_count(count):
+    return isinstance(count, bool) or not isinstance(count, int) or count < 0

@@ -71,28 +71,24 @@ def check_index(owner, argument, value, size):
 
 
 def available_memory(device):
-    """Bytes free for new tensors on ``device``, or None when unknown."""
+    """Bytes free for new tensors on ``device`` (on Linux CPUs ``MemAvailable``: free memory plus
+    the cache the kernel gives back), or None when unknown."""
     kind = torch.device(device).type
     if kind == "cuda":
         return torch.cuda.mem_get_info(torch.device(device))[0]
-    if kind == "cpu":
-        try:
-            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") + _reclaimable_bytes()
-        except (ValueError, OSError, AttributeError):
-            return None
-    return None
-
-
-def _reclaimable_bytes():
-    """Page cache the kernel gives back on demand (counted as available, like MemAvailable)."""
+    if kind != "cpu":
+        return None
     try:
         with open("/proc/meminfo") as info:
-            fields = dict(line.split(":", 1) for line in info)
-        available = int(fields["MemAvailable"].split()[0]) * 1024
-        free = int(fields["MemFree"].split()[0]) * 1024
-        return max(available - free, 0)
-    except (OSError, KeyError, ValueError):
-        return 0
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def check_allocation(owner, argument, elements, dtype, device, what="this tensor"):

@@ -296,7 +296,8 @@ class _Compiler:
         checked = self.checked
 
         def evaluate(obj):
-            return checked(read(obj), f"the attribute {name!r}")
+            value = read(obj)
+            return value if value.__class__ is torch.Tensor else checked(value, f"the attribute {name!r}")
         return evaluate
 
     def compile_Name(self, node):
@@ -379,7 +380,8 @@ class _Compiler:
                         raise error(f"{what} needs a tensor, got {_kind(value)}")
                     if isinstance(value, (tuple, list)):
                         check_operands(what, (value,))
-                return checked(function(value), f"the result of {what}")
+                result = function(value)
+                return result if result.__class__ is torch.Tensor else checked(result, f"the result of {what}")
             return evaluate_one
 
         def evaluate(obj):
@@ -541,10 +543,12 @@ def _plain_attribute(compiler, name):
 
 
 class Expression:
-    """A checked recorder expression; ``evaluate(obj)`` gives its value for one object.
+    """A checked recorder expression; ``evaluate(obj)`` gives its value for one object (an
+    AttributeError when a name is missing).
 
     A plain attribute name (``'voltage'``, ``'n.voltage'``) is read directly; anything else runs as
     closures compiled once from the parsed tree (see the module docstring for what is allowed).
+    ``evaluate`` is that closure itself, so evaluating costs no extra call.
     """
 
     def __init__(self, text):
@@ -570,15 +574,11 @@ class Expression:
             if self.attribute.startswith("_"):
                 raise compiler.error(f"names starting with '_' are not allowed ({self.attribute!r})")
             compiler.names.add(self.attribute)
-            self._evaluate = _plain_attribute(compiler, self.attribute)
+            self.evaluate = _plain_attribute(compiler, self.attribute)
         else:
             self.attribute = None
-            self._evaluate = compiler.compile(tree)
+            self.evaluate = compiler.compile(tree)
         self.names = frozenset(compiler.names)
-
-    def evaluate(self, obj):
-        """The expression's value for ``obj`` (AttributeError if a name is missing)."""
-        return self._evaluate(obj)
 
     def __repr__(self):
         return f"Expression({self.text!r})"

@@ -237,21 +237,34 @@ class Network(NetworkObject):
         if iterations and self._interrupted is not None:
             resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
                            and e[1] is self._interrupted[1]), len(plan))
-            self._interrupted = None
-            self._execute(plan[resume:])
+            self._execute(plan[resume:], advance=False)
             iterations -= 1
         for _ in range(iterations):
-            self._iteration += 1
             self._execute(plan)
 
-    def _execute(self, plan):
-        entry = None
+    def _execute(self, plan, advance=True):
+        """One iteration (``advance``: counting it first), or the rest of an interrupted one.
+
+        Wherever an exception or interrupt arrives, ``_interrupted`` names the first behavior that
+        has not finished, so the next run resumes there: no behavior runs twice or is skipped.
+        """
+        done = -1
         try:
+            if advance:
+                self._iteration += 1
+            done = 0
             for entry in plan:
                 if entry[0].behavior_enabled:
                     entry[2](entry[1])
+                done += 1
+            self._interrupted = None
         except BaseException as error:
-            behavior, parent = entry[0], entry[1]
+            if done < 0:
+                raise  # the iteration had not begun
+            if done == len(plan):
+                self._interrupted = None
+                raise
+            behavior, parent = plan[done][0], plan[done][1]
             self._interrupted = (behavior, parent)
             if isinstance(error, Exception):
                 key = next(k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent)

@@ -64,6 +64,7 @@ class Recorder(Behavior):
         self._period = max(int(gap_width), 1)
         self._max_length = None if max_length is None else int(max_length)
         self._counter = 0
+        self._seen = -1   # the last iteration counted towards the gap
         self._buffers = {e.text: self._new_buffer() for e in expressions}
         self._iterations = IterationLog(self._max_length)
 
@@ -101,6 +102,7 @@ class Recorder(Behavior):
     def clear_recorder(self):
         """Forget everything recorded so far."""
         self._counter = 0
+        self._seen = -1
         self._iterations.clear()
         for buffer in self._buffers.values():
             buffer.clear()
@@ -111,8 +113,27 @@ class Recorder(Behavior):
         return {"counter": self._counter, "iterations": self._iterations.state(),
                 "buffers": {name: buffer.state() for name, buffer in self._buffers.items()}}
 
+    def _check_record_state(self, state):
+        """Why ``state`` (from a snapshot) does not fit this recorder, or None."""
+        if not isinstance(state, dict) or set(state) != {"counter", "iterations", "buffers"}:
+            return "its records must be {'counter', 'iterations', 'buffers'}"
+        counter, buffers = state["counter"], state["buffers"]
+        if isinstance(counter, bool) or not isinstance(counter, int) or not 0 <= counter <= self._period:
+            return f"its gap counter must be an int in [0, {self._period}], got {describe(counter)}"
+        if not isinstance(buffers, dict) or list(buffers) != list(self._buffers):
+            saved = list(buffers) if isinstance(buffers, dict) else buffers
+            return f"it records {list(self._buffers)} here but {describe(saved)} in the snapshot"
+        why = self._iterations.check_state(state["iterations"])
+        if why:
+            return why
+        for name, buffer in self._buffers.items():
+            why = buffer.check_state(buffers[name], state["iterations"]["count"])
+            if why:
+                return f"{name!r}: {why}"
+        return None
+
     def _load_record_state(self, state):
-        self._counter = state["counter"]
+        self._counter, self._seen = state["counter"], -1
         self._iterations.load_state(state["iterations"])
         for name, buffer in self._buffers.items():
             buffer.load_state(state["buffers"][name], self.device)
@@ -132,25 +153,35 @@ class Recorder(Behavior):
 
     def forward(self, obj):
         """Record every variable as one step: all of them or, if anything fails or is interrupted
-        (even by KeyboardInterrupt), none; the gap counter moves on only after a record."""
+        (even by KeyboardInterrupt), none. Running again in the same iteration (finishing an
+        interrupted one) neither counts the gap twice nor records twice."""
         if not obj.recording:
             return
-        counter = self._counter + 1
-        if counter < self._period:
-            self._counter = counter
+        iteration, log = obj.network._iteration, self._iterations
+        if iteration != self._seen:
+            self._seen, self._counter = iteration, self._counter + 1
+        if self._counter < self._period or log.newest == iteration:
             return
         values = [self._evaluate(e, obj) for e in self._expressions]
-        buffers = [*self._buffers.values(), self._iterations]
-        marks = [buffer.mark() for buffer in buffers]
+        count, marks = log.count, self._marks()
         try:
+            self._counter = 0
             for expression, value in zip(self._expressions, values):
                 self._store(expression.text, value, obj)
-            self._iterations.append(obj.network._iteration)
+            log.append(iteration)  # the commit: until it, the step can be taken back
         except BaseException:
-            for buffer, mark in zip(buffers, marks):
-                buffer.undo(mark)
+            if log.count == count:
+                self._take_back(count, marks)
+                self._counter = self._period
             raise
-        self._counter = 0
+
+    def _marks(self):
+        return None
+
+    def _take_back(self, count, marks):
+        """Forget the values stored by a step that did not complete."""
+        for buffer in self._buffers.values():
+            buffer.drop_to(count)
 
     def _evaluate(self, expression, obj):
         try:
@@ -236,6 +267,13 @@ class EventRecorder(Recorder):
 
     def _new_buffer(self):
         return EventBuffer(self._max_length)
+
+    def _marks(self):
+        return [buffer.mark() for buffer in self._buffers.values()]
+
+    def _take_back(self, count, marks):
+        for buffer, mark in zip(self._buffers.values(), marks):
+            buffer.undo(mark)
 
     def _store(self, name, value, obj):
         try:
