@@ -1,12 +1,11 @@
 """Network: the container of all groups, the execution order of behaviors, and the run loop."""
-import numbers
-import os
 import time
 import warnings
 
 import torch
 
 from .behavior import Behavior
+from .checks import available_memory, check_int
 from .errors import ArgumentError, PymonnWarning, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
@@ -106,14 +105,20 @@ class Network(NetworkObject):
         With ``info`` the network's summary is printed.
         """
         self.check_unique_tags(warnings)
+        self._initialized = False  # until every behavior has initialised: a half-initialised network does not run
         self._iteration = 0
         self._interrupted = None
         order = self.sorted_behavior_execution_list
-        for _, parent, behavior in [e for e in order if not e[2].initialize_last] + \
-                                   [e for e in order if e[2].initialize_last]:
+        for key, parent, behavior in [e for e in order if not e[2].initialize_last] + \
+                                     [e for e in order if e[2].initialize_last]:
             behavior._attach(parent)
             if not behavior.initialize_on_init:
-                behavior.initialize(parent)
+                try:
+                    behavior.initialize(parent)
+                except Exception as error:
+                    error.add_note(f"raised in {behavior!r} (key {key}) of {parent._label()} during "
+                                   f"initialize(); the network cannot run until initialize() succeeds")
+                    raise
                 behavior.check_unused_attrs()
         self._initialized = True
         self._changed_since_initialize = False
@@ -145,14 +150,8 @@ class Network(NetworkObject):
         if not measure_behavior_execution_time:
             self._run(1)
             return None
-        self._check_runnable()
         times = {}
-        self._iteration += 1
-        for key, parent, behavior in self.sorted_behavior_execution_list:
-            if behavior.behavior_enabled:
-                start = time.perf_counter()
-                behavior.forward(parent)
-                times[key] = times.get(key, 0.0) + (time.perf_counter() - start) * 1000
+        self._run(1, times)
         return times
 
     def simulate_iterations(self, iterations, batch_size=-1, measure_block_time=True,
@@ -164,9 +163,10 @@ class Network(NetworkObject):
         exception carries a note naming it, its object and the iteration; state and records are
         kept, and the next call first finishes the interrupted iteration from that behavior.
         """
-        iterations = _count("iterations", iterations, allow_zero=True)
+        iterations = check_int("Network.simulate_iterations", "iterations", iterations, min=0)
         if batch_size != -1:
-            batch_size = _count("batch_size", batch_size, allow_zero=False)
+            batch_size = check_int("Network.simulate_iterations", "batch_size", batch_size, min=1,
+                                   expected="a positive int or -1")
         self._check_runnable()
         if batch_size == -1 or batch_size >= iterations:
             batch_size = max(iterations, 1)
@@ -214,7 +214,7 @@ class Network(NetworkObject):
         """Reserve recorder buffers for the run, or warn when unbounded ones would not fit in memory."""
         recorders = self._recorders()
         projected = sum(r._projected_bytes(iterations) for r in recorders)
-        available = _available_memory(self.device)
+        available = available_memory(self.device)
         if available is not None and projected > MEMORY_WARNING_FRACTION * available:
             warnings.warn(
                 f"{self._label()}: after {iterations} more iterations the recorders without max_length "
@@ -224,33 +224,47 @@ class Network(NetworkObject):
                 PymonnWarning,
                 stacklevel=3,
             )
-            return
+        budget = RESERVE_FRACTION * available if available is not None else RESERVE_BYTES
         for recorder in recorders:
-            recorder._reserve(iterations)
+            recorder._reserve(iterations, budget / max(len(recorders), 1))
 
-    def _run(self, iterations):
-        """The inner loop: ``iterations`` iterations of every enabled behavior in order."""
+    def _run(self, iterations, times=None):
+        """The inner loop: ``iterations`` iterations of every enabled behavior in order; with a
+        ``times`` dict, also the milliseconds each behavior key took."""
         self._check_runnable()
-        plan = [(b, p, b.forward) for _, p, b in self.sorted_behavior_execution_list
-                if type(b).forward is not _EMPTY_FORWARD]
+        plan = [(b, p, b.forward if times is None else _timed(b.forward, k, times))
+                for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
         if iterations and self._interrupted is not None:
             resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
                            and e[1] is self._interrupted[1]), len(plan))
-            self._interrupted = None
-            self._execute(plan[resume:])
+            self._execute(plan[resume:], advance=False)
             iterations -= 1
         for _ in range(iterations):
-            self._iteration += 1
             self._execute(plan)
 
-    def _execute(self, plan):
-        entry = None
+    def _execute(self, plan, advance=True):
+        """One iteration (``advance``: counting it first), or the rest of an interrupted one.
+
+        Wherever an exception or interrupt arrives, ``_interrupted`` names the first behavior that
+        has not finished, so the next run resumes there: no behavior runs twice or is skipped.
+        """
+        done = -1
         try:
+            if advance:
+                self._iteration += 1
+            done = 0
             for entry in plan:
                 if entry[0].behavior_enabled:
                     entry[2](entry[1])
+                done += 1
+            self._interrupted = None
         except BaseException as error:
-            behavior, parent = entry[0], entry[1]
+            if done < 0:
+                raise  # the iteration had not begun
+            if done == len(plan):
+                self._interrupted = None
+                raise
+            behavior, parent = plan[done][0], plan[done][1]
             self._interrupted = (behavior, parent)
             if isinstance(error, Exception):
                 key = next(k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent)
@@ -317,28 +331,18 @@ class Network(NetworkObject):
 
 _EMPTY_FORWARD = Behavior.forward
 MEMORY_WARNING_FRACTION = 0.5
+RESERVE_FRACTION = 0.125   # most of the free memory one simulate_iterations() call reserves up front
+RESERVE_BYTES = 2**30      # the same where free memory is unknown
 
 
-def _available_memory(device):
-    """Bytes of memory free for new tensors on ``device``, or None when unknown."""
-    kind = torch.device(device).type
-    if kind == "cuda":
-        return torch.cuda.mem_get_info(torch.device(device))[0]
-    if kind == "cpu":
+def _timed(forward, key, times):
+    def timed(parent):
+        start = time.perf_counter()
         try:
-            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):
-            return None
-    return None
-
-
-def _count(name, value, allow_zero):
-    if isinstance(value, str):
-        raise ArgumentError(f"Network.simulate_iterations.{name}: must be an int number of iterations, got the string {value!r}")
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (0 if allow_zero else 1):
-        expected = "an int >= 0" if allow_zero else "a positive int or -1"
-        raise bad_argument("Network.simulate_iterations", name, expected, value)
-    return int(value)
+            forward(parent)
+        finally:
+            times[key] = times.get(key, 0.0) + (time.perf_counter() - start) * 1000
+    return timed
 
 
 def _check_device(device):

@@ -1,7 +1,9 @@
 """Common base of Network, NeuronGroup and SynapseGroup: behaviors, tensor factories, tags."""
+import math
 import numbers
 
 from .behavior import Behavior
+from .checks import check_allocation
 from .errors import ArgumentError, bad_argument, describe
 from .modes import make_tensor
 from .tagging import TaggableObject
@@ -65,9 +67,15 @@ class NetworkObject(TaggableObject):
         return self._fill("tensor", mode, shape, scale, density, dtype, False)
 
     def _fill(self, method, mode, shape, scale, density, dtype, plot):
+        dtype = self.def_dtype if dtype is None else dtype
+        try:
+            elements = math.prod(shape)
+        except TypeError:
+            elements = 0  # not a shape: make_tensor says so
+        if elements > LARGE_ELEMENTS:
+            check_allocation(self._label(), method, elements, dtype, self.device, f"a tensor of shape {tuple(shape)}")
         result = make_tensor(
-            _Where(self, method), mode, shape, self.device,
-            self.def_dtype if dtype is None else dtype, scale, density,
+            _Where(self, method), mode, shape, self.device, dtype, scale, density,
         )
         if plot:
             import matplotlib.pyplot as plt
@@ -133,6 +141,9 @@ class NetworkObject(TaggableObject):
 
     def _behavior_summary(self):
         return ", ".join(f"{k}: {self.behavior[k]!r}" for k in sorted(self.behavior))
+
+
+LARGE_ELEMENTS = 2**24   # tensors at least this large are checked against free memory before allocating
 
 
 class _Where:

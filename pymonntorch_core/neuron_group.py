@@ -4,6 +4,7 @@ import numbers
 import torch
 
 from .behavior import Behavior
+from .checks import check_allocation
 from .errors import ArgumentError, bad_argument, close_matches
 from .network_object import NetworkObject
 
@@ -45,6 +46,8 @@ class NeuronGroup(NetworkObject):
             raise bad_argument("NeuronGroup", "size", "a positive int or a NeuronDimension", size)
         else:
             self.size = int(size)
+        check_allocation("NeuronGroup", "size", self.size, torch.int64 if net.index_neurons else net.def_dtype,
+                         net.device, f"one vector of {self.size:,} neurons")
         self.BaseNeuronGroup = self
         self.mask = True
         self.afferent_synapses = SynapseIndex(All=[])
