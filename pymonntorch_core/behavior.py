@@ -88,8 +88,8 @@ class Behavior(TaggableObject):
         result = self.init_kwargs.get(key)
         if result is None:
             result = default
-        if isinstance(result, str) and object is not None and "(" in result:
-            make = getattr(object, "vector", None) or object.matrix
+        make = getattr(object, "vector", None) or getattr(object, "matrix", None)
+        if isinstance(result, str) and make is not None and "(" in result:
             result = make(result)
         elif isinstance(result, str) and default is not None and not isinstance(default, str):
             result = _convert(type(self).__name__, key, result, default)
@@ -99,6 +99,20 @@ class Behavior(TaggableObject):
             if result.is_floating_point() and object is not None:
                 result = result.to(object.def_dtype)
         return result
+
+    def set_parameters_as_variables(self, obj):
+        """Copy every constructor argument onto ``obj`` (mode strings such as "ones()" become tensors)."""
+        for key in self.init_kwargs:
+            setattr(obj, key, self.parameter(key, None, object=obj))
+
+    @property
+    def empty_iteration_function(self):
+        """True when ``forward`` does nothing (its body is only ``pass``, ``...`` or a docstring)."""
+        code = getattr(self.forward, "__code__", None)
+        if code is None:
+            return False
+        constants = set(code.co_consts) - {getattr(self.forward, "__doc__", None)}
+        return code.co_code in _EMPTY_BODIES and constants <= {None, Ellipsis}
 
     def check_unused_attrs(self):
         """Warn about constructor arguments that ``initialize`` never read (often a typo)."""
@@ -148,6 +162,21 @@ class Behavior(TaggableObject):
         for key, value in self.init_kwargs.items():
             parts.append(repr(value) if key.startswith("arg_") else f"{key}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def _pass(obj):
+    pass
+
+
+def _ellipsis(obj):
+    ...
+
+
+def _documented(obj):
+    """A docstring only."""
+
+
+_EMPTY_BODIES = frozenset(f.__code__.co_code for f in (_pass, _ellipsis, _documented))
 
 
 def _convert(owner, key, text, default):

@@ -1,4 +1,4 @@
-"""Common base of Network, NeuronGroup and SynapseGroup: behaviors, tensor factories, tags."""
+"""Common base of Network, NeuronGroup, SynapseGroup and user structures: behaviors, tensors, tags."""
 import numbers
 
 from .behavior import Behavior
@@ -10,12 +10,35 @@ __all__ = ["NetworkObject"]
 
 
 class NetworkObject(TaggableObject):
-    """An object of a network that owns behaviors, keyed by int in execution order."""
+    """An object of a network that owns behaviors, keyed by int in execution order.
 
-    def __init__(self, network, tag, behavior):
+    Subclass it directly for structures that group others (layers, columns): such an object is
+    tagged ``"<Class>_<n>"`` by default, listed in ``net.Structures``, and collects its parts with
+    ``add_sub_structure`` (each part's ``parent_structure`` is then this object, else the network).
+    ``device`` defaults to the network's.
+
+    Example
+    -------
+    >>> class Layer(NetworkObject):
+    ...     def __init__(self, net, groups, tag=None):
+    ...         super().__init__(net, tag)
+    ...         for group in groups:
+    ...             self.add_sub_structure(group)
+    """
+
+    def __init__(self, network, tag=None, behavior=None, device=None):
+        from .network import Network, _check_device
+
+        if not isinstance(network, Network):
+            raise bad_argument(type(self).__name__, "network", "a Network", network)
+        if tag is None:
+            tag = f"{type(self).__name__}_{len(network.Structures) + 1}"
         super().__init__(tag)
         self.network = network
-        self.device = network.device
+        self.device = network.device if device is None else _check_device(device)
+        self.parent_structure = network
+        if network is not self:
+            self.sub_structures = []
         self.behavior = self._check_behaviors(behavior)
         self.recording = True
         for key in sorted(self.behavior):
@@ -26,6 +49,54 @@ class NetworkObject(TaggableObject):
             if b.initialize_on_init:
                 b._attach(self)
                 b.initialize(self)
+        if network is not self:
+            self._register()
+
+    def _register(self):
+        """Join the network's structures (NeuronGroup and SynapseGroup join once fully set up)."""
+        self.network._add_structure(self)
+
+    def add_sub_structure(self, structure):
+        """Make ``structure`` (of the same network) a part of this one; returns it."""
+        if not isinstance(structure, NetworkObject) or structure.network is not self.network \
+                or structure is self.network:
+            raise bad_argument(self._label(), "add_sub_structure.structure",
+                               "a NetworkObject of the same network", structure)
+        if structure is self or structure in self._ancestors():
+            raise ArgumentError(
+                f"{self._label()}.add_sub_structure: {structure._label()} contains this object; "
+                f"a structure cannot be part of itself"
+            )
+        if structure not in self.sub_structures:
+            self.sub_structures.append(structure)
+        structure.parent_structure = self
+        return structure
+
+    def all_sub_structure(self):
+        """Every part below this object, depth first."""
+        result = []
+        for structure in self.sub_structures:
+            result.append(structure)
+            result.extend(structure.all_sub_structure())
+        return result
+
+    def _ancestors(self):
+        result, parent = [], getattr(self, "parent_structure", None)
+        while parent is not None and parent is not self.network:
+            result.append(parent)
+            parent = parent.parent_structure
+        return result
+
+    def buffer_roll(self, mat, new=None, counter=False):
+        """``mat`` shifted by one along its first axis, with ``new`` written into the freed row.
+
+        The newest row is ``mat[0]`` (``counter=True``: the last row, shifting the other way).
+        Returns a new tensor, as ``torch.roll`` does.
+        """
+        mat = mat.roll(-1 if counter else 1, dims=0)
+        if new is not None:
+            mat[-1 if counter else 0] = new
+        return mat
 
     def _check_behaviors(self, behavior):
         owner = type(self).__name__
