@@ -21,7 +21,7 @@ from .builtin import (
     fixed_probability,
 )
 from .compat import install_as_pymonntorch
-from .errors import ArgumentError, ExpressionError, PymonnError, RecorderError, StateError
+from .errors import ArgumentError, ExpressionError, PymonnError, PymonnWarning, RecorderError, StateError
 from .network import Network
 from .network_object import NetworkObject
 from .neuron_group import NeuronDimension, NeuronGroup
@@ -36,7 +36,7 @@ __all__ = [
     "Network", "NeuronGroup", "NeuronDimension", "SynapseGroup", "Behavior",
     "Recorder", "EventRecorder", "Parameter", "ParameterSpec", "NetworkObject", "TaggableObject",
     "install_as_pymonntorch",
-    "PymonnError", "ArgumentError", "ExpressionError", "RecorderError", "StateError",
+    "PymonnError", "PymonnWarning", "ArgumentError", "ExpressionError", "RecorderError", "StateError",
     "torch",
     "LIF", "Izhikevich", "IZHIKEVICH_PRESETS", "CurrentInput", "PoissonInput", "PoissonSpikes",
     "DenseSynapse", "SparseSynapse", "SparseWeights", "fixed_in_degree", "fixed_out_degree",
