@@ -114,6 +114,10 @@ class Behavior(TaggableObject):
         constants = set(code.co_consts) - {getattr(self.forward, "__doc__", None)}
         return code.co_code in _EMPTY_BODIES and constants <= {None, Ellipsis}
 
+    def is_empty_iteration_function(self):
+        """The published package's name for ``empty_iteration_function``."""
+        return self.empty_iteration_function
+
     def check_unused_attrs(self):
         """Warn about constructor arguments that ``initialize`` never read (often a typo)."""
         for key in self.init_kwargs:

@@ -101,6 +101,9 @@ class Network(NetworkObject):
         """The network, then every group in creation order."""
         return [self, *self.Structures]
 
+    def clear_tag_cache(self):
+        """Nothing to clear: lookups are never cached (kept for code written for pymonntorch)."""
+
     def all_behaviors(self):
         """Every behavior of every object, in execution order."""
         return [b for _, _, b in self.sorted_behavior_execution_list]

@@ -1,6 +1,8 @@
 """Common base of Network, NeuronGroup, SynapseGroup and user structures: behaviors, tensors, tags."""
 import numbers
 
+import torch
+
 from .behavior import Behavior
 from .errors import ArgumentError, bad_argument, describe
 from .modes import make_tensor
@@ -86,6 +88,12 @@ class NetworkObject(TaggableObject):
             result.append(parent)
             parent = parent.parent_structure
         return result
+
+    def get_buffer_mat(self, dim, size, **kwargs):
+        """A zero ``(size, *dim)`` tensor on the object's device; ``kwargs`` go to ``torch.zeros``."""
+        dim = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        kwargs.setdefault("dtype", self.def_dtype)
+        return torch.zeros((size, *dim), device=self.device, **kwargs)
 
     def buffer_roll(self, mat, new=None, counter=False):
         """``mat`` shifted by one along its first axis, with ``new`` written into the freed row.

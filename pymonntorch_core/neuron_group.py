@@ -125,5 +125,21 @@ class NeuronDimension(Behavior):
             neurons.y -= (height - 1) / 2
             neurons.z -= (depth - 1) / 2
 
+    def move(self, x=0, y=0, z=0):
+        """Shift the group's coordinates by ``(x, y, z)``; returns this behavior."""
+        neurons = self.owner
+        neurons.x += x
+        neurons.y += y
+        neurons.z += z
+        return self
+
+    def scale(self, x=1, y=1, z=1):
+        """Stretch the group's coordinates by ``(x, y, z)``; returns this behavior."""
+        neurons = self.owner
+        neurons.x *= x
+        neurons.y *= y
+        neurons.z *= z
+        return self
+
     def tunable_parameters(self):
         return []

@@ -23,6 +23,9 @@ def neuron_dimension():
         ng = NeuronGroup(net=net, size=NeuronDimension(**kwargs), behavior={}, tag=name)  # None crashes 0.1.4
         result[name] = {"size": int(ng.size), "dims": [ng.width, ng.height, ng.depth],
                         "x": ng.x.tolist(), "y": ng.y.tolist(), "z": ng.z.tolist()}
+    moved = NeuronGroup(net=net, size=NeuronDimension(width=3, height=2), behavior={}, tag="moved")
+    moved.behavior[0].move(x=1, y=-2, z=0.5).scale(x=2)
+    result["moved_scaled"] = {"x": moved.x.tolist(), "y": moved.y.tolist(), "z": moved.z.tolist()}
     return result
 
 
@@ -100,8 +103,9 @@ def empty_iteration_function():
         def forward(self, obj):
             return obj
 
-    return {cls.__name__: bool(cls().empty_iteration_function)
-            for cls in (Inherited, Passes, Documented, Ellipsis_, Works, Returns)}
+    classes = (Inherited, Passes, Documented, Ellipsis_, Works, Returns)
+    return {"attribute": {cls.__name__: bool(cls().empty_iteration_function) for cls in classes},
+            "method": {cls.__name__: bool(cls().is_empty_iteration_function()) for cls in classes}}
 
 
 def buffer_roll():
@@ -111,6 +115,8 @@ def buffer_roll():
         "forward": net.buffer_roll(mat.clone(), new=torch.tensor([-1.0, -2.0])).tolist(),
         "counter": net.buffer_roll(mat.clone(), new=torch.tensor([-1.0, -2.0]), counter=True).tolist(),
         "no_new": net.buffer_roll(mat.clone()).tolist(),
+        "buffer_mat": list(net.get_buffer_mat((3, 2), 4).shape),
+        "buffer_mat_dtype": str(net.get_buffer_mat((3,), 2, dtype=torch.int64).dtype),
     }
 
 
@@ -130,6 +136,8 @@ def structures():
     block = Block(net, [a, sg])
     outer = Block(net, [block], tag="outer", device="cpu")
     net.initialize(info=False, warnings=False)
+    net.clear_tag_cache()
+    block.clear_cache()
     return {
         "tags": [list(s.tags) for s in net.Structures],
         "net_a_is_second": net.a is b,
