@@ -7,7 +7,9 @@ through ``install_as_pymonntorch()`` (``test_conex.py``); never both in one proc
 Structures: two cortical layers (excitatory and inhibitory populations, E->I and I->E synapses), a
 column joining them with a layer connection (reward-modulated STDP), a stimulus population reaching
 the column through ports (a Synapsis with STDP), network payoff and dopamine, and a replica of the
-first layer (``replicate``), whose excitatory group is then ``net.L4_exc``.
+first layer (``replicate``), whose excitatory group is then ``net.L4_exc``. ``run_input_layer()``
+adds CoNeX's InputLayer (a dataset played as spikes), NeuronDimension grids, k-winners-take-all and
+homeostasis.
 """
 import sys
 import types
@@ -163,3 +165,60 @@ def measure(net, containers, stimulus):
         "iteration": net.iteration,
     }
     return values
+
+
+def run_input_layer(iterations=40):
+    stub_torchvision()
+    import torch
+    from conex import (
+        KWTA,
+        ActivityBaseHomeostasis,
+        Fire,
+        NeuronAxon,
+        SimpleDendriteComputation,
+        SimpleDendriteStructure,
+        SimpleDendriticInput,
+        SimpleSTDP,
+        SpikeTrace,
+        SynapseInit,
+        WeightClip,
+        WeightInitializer,
+        prioritize_behaviors,
+    )
+    from conex import LIF as ConexLIF
+    from conex.nn import InputLayer, Neocortex, Synapsis
+    from pymonntorch import EventRecorder, NeuronDimension, NeuronGroup
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(SEED + 1)
+    images = TensorDataset(torch.rand(6, 4, 4) > 0.6, torch.arange(6))
+    net = Neocortex(dt=1, index=True)
+    source = InputLayer(net, DataLoader(images, batch_size=2), sensory_size=NeuronDimension(depth=1, height=4, width=4),
+                        instance_duration=5, silent_interval=2, sensory_trace=3.0,
+                        output_ports={"data": (None, [("sensory_pop", {})])}, tag="input")
+    grid = NeuronGroup(NeuronDimension(depth=2, height=3, width=3), net, tag="grid", behavior={
+        **prioritize_behaviors([
+            SimpleDendriteStructure(), SimpleDendriteComputation(),
+            ConexLIF(R=5.0, threshold=-55.0, tau=8.0, v_reset=-70.0, v_rest=-65.0),
+            KWTA(k=2, dimension=0), Fire(), SpikeTrace(tau_s=3.0), NeuronAxon(),
+            ActivityBaseHomeostasis(activity_rate=2, window_size=10, updating_rate=0.1)]),
+        900: EventRecorder(["spikes"])})
+    Synapsis(net, src=source, dst=grid, input_port="data", synaptic_tag="Proximal",
+             synapsis_behavior=prioritize_behaviors([
+                 SynapseInit(), WeightInitializer(mode="normal(0.5, 0.2)", scale=4.0), SimpleDendriticInput(),
+                 SimpleSTDP(a_plus=0.05, a_minus=0.02), WeightClip(w_min=0, w_max=3)]))
+    net.initialize(info=False)
+    net.simulate_iterations(iterations, measure_block_time=False)
+    synapse = net.SynapseGroups[0]
+    return {
+        "structure_tags": [list(s.tags) for s in net.Structures],
+        "execution_order": [[key, parent.tags[0], type(b).__name__] for key, parent, b in
+                            net.sorted_behavior_execution_list],
+        "parent_of_sensory": source.sensory_pop.parent_structure.tags[0],
+        "grid_coordinates": [grid.x.tolist(), grid.y.tolist(), grid.z.tolist()],
+        "sensory_coordinates": [source.sensory_pop.x.tolist(), source.sensory_pop.y.tolist()],
+        "spike_events": net["spikes", 0].tolist(),
+        "weights_sum": round(float(synapse.weights.sum()), 4),
+        "thresholds": [round(float(t), 4) for t in grid.threshold.flatten()],
+        "iteration": net.iteration,
+    }

@@ -32,6 +32,7 @@ def main():
         values = {
             "versions": {"pymonntorch": pymonntorch.__version__, "torch": torch.__version__.split("+")[0]},
             "conex_scenario": conex_scenario.run(),
+            "conex_input_layer": conex_scenario.run_input_layer(),
             "conformance": conformance_cases.run_all(),
         }
     path = HERE / "reference_values.json"

@@ -47,6 +47,17 @@ def close(ours, theirs):
     return ours == theirs
 
 
+def test_conex_input_layer_kwta_and_homeostasis_match_the_published_package(published_names):
+    require_conex()
+    import conex_scenario
+
+    expected = REFERENCE["conex_input_layer"]
+    measured = conex_scenario.run_input_layer()
+    assert len(expected["spike_events"]) > 50
+    for name in sorted(expected):
+        assert close(measured[name], expected[name]), name
+
+
 def test_the_payoff_reads_the_last_group_tagged_l4_exc(measured):
     # replicate(l4) adds a second 'L4_exc' (renamed 'L4_excb' at initialize): net.L4_exc is that one.
     index = measured["net_attribute_L4_exc"]
