@@ -78,6 +78,32 @@ def parameters_as_variables():
             "synapse": {k: shown(getattr(sg, k)) for k in ("w", "rate")}}
 
 
+def parameter_forms():
+    from pymonntorch import Behavior, NeuronGroup
+
+    class Base(Behavior):
+        def initialize(self, neurons):
+            super().initialize(neurons)
+            neurons.tau = self.parameter("tau", 1.0, neurons)
+
+    class Reader(Behavior):
+        def initialize(self, neurons):
+            super().initialize(neurons)
+            self.raw = self.parameter("mode", None, neurons, True)
+            self.made = self.parameter("mode", None, neurons)
+            self.same = self.parameter("copy", None, neurons)
+            self.as_tensor = self.parameter("values", None, neurons, False, False, True)
+            self.percent = self.parameter("share", 0.0, neurons)
+
+    net = _net()
+    reader = Reader(mode="ones()", copy="same(Base, init_kwargs)", values=[1, 2], share="25%")
+    ng = NeuronGroup(3, net, behavior={1: Base(tau=4.0), 2: reader})
+    net.initialize(info=False)
+    return {"raw": reader.raw, "made": reader.made.tolist(), "same": reader.same,
+            "tensor": [reader.as_tensor.tolist(), str(reader.as_tensor.dtype)], "percent": reader.percent,
+            "tau": ng.tau}
+
+
 def empty_iteration_function():
     from pymonntorch import Behavior
 
@@ -150,7 +176,7 @@ def structures():
     }
 
 
-CASES = {f.__name__: f for f in (neuron_dimension, batch_progress, parameters_as_variables,
+CASES = {f.__name__: f for f in (neuron_dimension, batch_progress, parameters_as_variables, parameter_forms,
                                  empty_iteration_function, buffer_roll, structures)}
 
 
