@@ -119,10 +119,10 @@ class Behavior(TaggableObject):
         make = getattr(obj, "vector", None) or getattr(obj, "matrix", None)
         return make(text) if make is not None and "(" in text and ")" in text else text
 
-    def set_parameters_as_variables(self, obj):
-        """Copy every constructor argument onto ``obj`` (mode strings such as "ones()" become tensors)."""
+    def set_parameters_as_variables(self, object):
+        """Copy every constructor argument onto ``object`` (mode strings such as "ones()" become tensors)."""
         for key in self.init_kwargs:
-            setattr(obj, key, self.parameter(key, None, object=obj))
+            setattr(object, key, self.parameter(key, None, object=object))
 
     @property
     def empty_iteration_function(self):

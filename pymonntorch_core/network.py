@@ -3,6 +3,7 @@ import numbers
 import os
 import time
 import warnings
+from warnings import warn
 
 import torch
 
@@ -137,15 +138,15 @@ class Network(NetworkObject):
         if storage_manager is not None:
             storage_manager.save_param("info", str(self))
 
-    def check_unique_tags(self, warn=True):
-        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...)."""
+    def check_unique_tags(self, warnings=True):
+        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...), warning if ``warnings``."""
         seen = []
         for ng in self.NeuronGroups:
             first = ng.tags[0]
             if first in seen:
                 new = first + chr(97 + seen.count(first))
-                if warn:
-                    warnings.warn(
+                if warnings:
+                    warn(
                         f"NeuronGroup tag {first!r} is already used; renamed to {new!r} "
                         f"(give groups distinct tags, extra tags after a comma)",
                         PymonnWarning,

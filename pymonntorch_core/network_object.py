@@ -58,8 +58,9 @@ class NetworkObject(TaggableObject):
         """Join the network's structures (NeuronGroup and SynapseGroup join once fully set up)."""
         self.network._add_structure(self)
 
-    def add_sub_structure(self, structure):
-        """Make ``structure`` (of the same network) a part of this one; returns it."""
+    def add_sub_structure(self, new_structure):
+        """Make ``new_structure`` (of the same network) a part of this one; returns it."""
+        structure = new_structure
         if not isinstance(structure, NetworkObject) or structure.network is not self.network \
                 or structure is self.network:
             raise bad_argument(self._label(), "add_sub_structure.structure",
@@ -175,15 +176,15 @@ class NetworkObject(TaggableObject):
             self.network._changed_since_initialize = self.network._initialized
         return behavior
 
-    def add_behaviors(self, behaviors):
+    def add_behaviors(self, behavior_dict):
         """Add several behaviors given as ``{key: behavior}``."""
-        for key, behavior in behaviors.items():
+        for key, behavior in behavior_dict.items():
             self.add_behavior(key, behavior)
-        return behaviors
+        return behavior_dict
 
-    def remove_behavior(self, key_tag_or_behavior):
+    def remove_behavior(self, key_tag_behavior_or_type):
         """Remove behaviors matching a key, a tag, an instance or a class."""
-        selector = key_tag_or_behavior
+        selector = key_tag_behavior_or_type
         for key in [k for k, b in self.behavior.items() if _matches(k, b, selector)]:
             behavior = self.behavior.pop(key)
             self.network._unschedule(self, behavior)
