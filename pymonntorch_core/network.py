@@ -54,7 +54,7 @@ class Network(NetworkObject):
         self._initialized = False
         self._changed_since_initialize = False
         self._interrupted = None
-        super().__init__(self, "Network_1" if tag is None else tag, behavior)
+        super().__init__(self, tag, behavior)
 
     # --- structure -------------------------------------------------------------------------
     def _schedule(self, key, parent, behavior):

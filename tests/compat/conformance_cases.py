@@ -147,7 +147,10 @@ def buffer_roll():
 
 
 def structures():
-    from pymonntorch import NetworkObject, NeuronGroup, SynapseGroup
+    from pymonntorch import Network, NetworkObject, NeuronGroup, SynapseGroup
+
+    class SubNetwork(Network):
+        pass
 
     class Block(NetworkObject):
         def __init__(self, net, parts, tag=None, device=None):
@@ -173,6 +176,7 @@ def structures():
         "network_subs": [s.tags[0] for s in net.sub_structures],
         "devices": [str(s.device) for s in net.Structures],
         "lookup_block": [s.tags[0] for s in net["Block"]],
+        "network_default_tags": [Network().tags, SubNetwork().tags],
     }
 
 
