@@ -18,6 +18,9 @@ def _forget_alias():
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _AliasFinder)]
     for name in [n for n in sys.modules if n.split(".")[0] in (ALIAS, "conex", "conformance_cases", "conex_scenario")]:
         del sys.modules[name]
+    for name in [n for n in sys.modules if n.split(".")[0] == "torchvision"]:
+        if getattr(sys.modules[name], "__spec__", None) is None:  # the scenario's stub, not a real install
+            del sys.modules[name]
 
 
 @pytest.fixture(scope="module")

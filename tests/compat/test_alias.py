@@ -44,3 +44,16 @@ def test_refuses_when_the_published_package_is_already_imported(monkeypatch):
     with pytest.raises(StateError, match=r"published pymonntorch is already imported .*/site-packages/pymonntorch"):
         pymonntorch_core.install_as_pymonntorch()
     assert sys.meta_path == before and sys.modules["pymonntorch"] is published
+
+
+def test_missing_conex_fails_under_ci_and_skips_elsewhere(monkeypatch):
+    from . import conftest
+
+    real = conftest.importlib.util.find_spec
+    monkeypatch.setattr(conftest.importlib.util, "find_spec", lambda name: None if name == "conex" else real(name))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="pip install --no-deps cnrl-conex==0.1.5"):
+        conftest.require_conex()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        conftest.require_conex()
