@@ -48,6 +48,11 @@ def take_snapshot(net):
     return {"format": _FORMAT, "iteration": net._iteration, "rng": rng, "parts": parts}
 
 
+def _writable(tensor):
+    """False for views that repeat memory (``expand``: stride 0), which ``copy_`` cannot fill."""
+    return tensor.layout == torch.strided and all(s or n <= 1 for s, n in zip(tensor.stride(), tensor.shape))
+
+
 def restore_snapshot(net, snapshot):
     """Put ``net`` back into the state of ``snapshot`` (taken from a network of the same structure)."""
     if not isinstance(snapshot, dict) or snapshot.get("format") != _FORMAT:
@@ -71,7 +76,7 @@ def restore_snapshot(net, snapshot):
         for name, value in values.items():
             current = getattr(part, name, None)
             if isinstance(value, torch.Tensor) and isinstance(current, torch.Tensor) and \
-                    current.shape == value.shape and current.dtype == value.dtype:
+                    current.shape == value.shape and current.dtype == value.dtype and _writable(current):
                 current.copy_(value)
             else:
                 setattr(part, name, value.clone().to(part.device or value.device)

@@ -29,7 +29,8 @@ def stub_torchvision():
             sys.modules[name] = types.ModuleType(name)
 
 
-def run(iterations=ITERATIONS):
+def run(iterations=ITERATIONS, keep=None):
+    """Build, initialise and run the network; ``keep`` (a list) receives the network."""
     stub_torchvision()
     import torch
     from conex import LIF as ConexLIF
@@ -124,6 +125,8 @@ def run(iterations=ITERATIONS):
 
     net.initialize(info=False, warnings=False)
     net.simulate_iterations(iterations, measure_block_time=False)
+    if keep is not None:
+        keep.append(net)
     return measure(net, [l4, l23, connection, column, synapsis, replica], stimulus)
 
 

@@ -63,3 +63,21 @@ def test_the_payoff_reads_the_last_group_tagged_l4_exc(measured):
     index = measured["net_attribute_L4_exc"]
     assert measured["structure_tags"][index][0] == "L4_excb"
     assert measured["structure_tags"][index][-1] == "L4_exc"
+
+
+def test_a_conex_network_snapshot_restores_and_repeats_exactly(published_names):
+    require_conex()
+    import conex_scenario
+    import torch
+
+    kept = []
+    conex_scenario.run(iterations=15, keep=kept)
+    net = kept[0]
+    snapshot = net.snapshot()  # CoNeX state includes expanded (stride 0) delay tensors
+    net.simulate_iterations(10, measure_block_time=False)
+    first = [sg.weights.clone() for sg in net.SynapseGroups] + [net.dopamine_concentration]
+    net.restore(snapshot)
+    net.simulate_iterations(10, measure_block_time=False)
+    again = [sg.weights.clone() for sg in net.SynapseGroups] + [net.dopamine_concentration]
+    assert all(torch.equal(torch.as_tensor(a), torch.as_tensor(b)) for a, b in zip(first, again))
+    assert net.iteration == 25
