@@ -1,6 +1,7 @@
 """Network: the container of all groups, the execution order of behaviors, and the run loop."""
 import time
 import warnings
+from warnings import warn
 
 import torch
 
@@ -52,7 +53,7 @@ class Network(NetworkObject):
         self._initialized = False
         self._changed_since_initialize = False
         self._interrupted = None
-        super().__init__(self, "Network_1" if tag is None else tag, behavior)
+        super().__init__(self, tag, behavior)
 
     # --- structure -------------------------------------------------------------------------
     def _schedule(self, key, parent, behavior):
@@ -65,13 +66,25 @@ class Network(NetworkObject):
             if not (entry[1] is parent and entry[2] is behavior)
         ]
 
-    def _add_structure(self, obj, kind_list):
-        kind_list.append(obj)
+    def _add_structure(self, obj, kind_list=None):
+        """List ``obj``; a NeuronGroup or SynapseGroup (given ``kind_list``) is also ``net.<tag>``."""
         self.Structures.append(obj)
-        if not hasattr(self, obj.tags[0]):
-            setattr(self, obj.tags[0], obj)
+        if kind_list is not None:
+            kind_list.append(obj)
+            self._name_structure(obj)
         self._changed_since_initialize = self._initialized
         self._index_synapses()
+
+    def _name_structure(self, obj):
+        """``net.<tag>`` is the last group with that first tag; the network's own names are kept."""
+        tag, current = obj.tags[0], vars(self).get(obj.tags[0])
+        if not hasattr(self, tag) or isinstance(current, NetworkObject) and current is not self:
+            setattr(self, tag, obj)
+
+    @property
+    def sub_structures(self):
+        """The structures whose ``parent_structure`` is the network (not part of another)."""
+        return [obj for obj in self.Structures if obj.parent_structure is self]
 
     def _index_synapses(self):
         """Rebuild every group's afferent/efferent synapse lists (groups created in any order)."""
@@ -87,6 +100,9 @@ class Network(NetworkObject):
     def all_objects(self):
         """The network, then every group in creation order."""
         return [self, *self.Structures]
+
+    def clear_tag_cache(self):
+        """Nothing to clear: lookups are never cached (kept for code written for pymonntorch)."""
 
     def all_behaviors(self):
         """Every behavior of every object, in execution order."""
@@ -127,22 +143,22 @@ class Network(NetworkObject):
         if storage_manager is not None:
             storage_manager.save_param("info", str(self))
 
-    def check_unique_tags(self, warn=True):
-        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...)."""
+    def check_unique_tags(self, warnings=True):
+        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...), warning if ``warnings``."""
         seen = []
         for ng in self.NeuronGroups:
             first = ng.tags[0]
             if first in seen:
                 new = first + chr(97 + seen.count(first))
-                if warn:
-                    warnings.warn(
+                if warnings:
+                    warn(
                         f"NeuronGroup tag {first!r} is already used; renamed to {new!r} "
                         f"(give groups distinct tags, extra tags after a comma)",
                         PymonnWarning,
                         stacklevel=3,
                     )
                 ng.tags[0] = new
-                ng.tags.insert(1, first)
+                ng.tags.append(first)
             seen.append(first)
 
     def simulate_iteration(self, measure_behavior_execution_time=False):
@@ -158,6 +174,9 @@ class Network(NetworkObject):
                             disable_recording=False, batch_progress_update_func=None):
         """Run ``iterations`` iterations, in batches of ``batch_size`` (-1: one batch).
 
+        After each batch ``batch_progress_update_func(percent, net)`` is called; the last batch takes
+        the remainder (10 iterations in batches of 3: 3, 3 and 4, reported at 33.3, 66.7, 100 %).
+
         ``measure_block_time`` prints each batch's duration and returns the last one in ms;
         ``disable_recording`` pauses every recorder for this call. If a behavior raises, the
         exception carries a note naming it, its object and the iteration; state and records are
@@ -170,7 +189,7 @@ class Network(NetworkObject):
         self._check_runnable()
         if batch_size == -1 or batch_size >= iterations:
             batch_size = max(iterations, 1)
-        batches = -(-iterations // batch_size)
+        batches = max(iterations // batch_size, 1)
         self._prepare_recorders(iterations)
         elapsed_ms = None
         objects = self.all_objects()
@@ -180,7 +199,7 @@ class Network(NetworkObject):
                 obj.recording = False
         try:
             for number in range(1, batches + 1):
-                size = min(batch_size, iterations - (number - 1) * batch_size)
+                size = batch_size if number < batches else iterations - (number - 1) * batch_size
                 start = time.perf_counter()
                 self._run(size)
                 elapsed_ms = (time.perf_counter() - start) * 1000
