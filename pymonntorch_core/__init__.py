@@ -24,6 +24,7 @@ from .network import Network
 from .neuron_group import NeuronDimension, NeuronGroup
 from .parameters import Parameter, ParameterSpec
 from .recorder import EventRecorder, Recorder
+from .statistics import fano_factor, isi_cv, population_rate, power_spectrum, spike_counts, synchrony_chi
 from .synapse_group import SynapseGroup
 
 __version__ = "0.1.0"
@@ -36,4 +37,5 @@ __all__ = [
     "LIF", "Izhikevich", "IZHIKEVICH_PRESETS", "CurrentInput", "PoissonInput", "PoissonSpikes",
     "DenseSynapse", "SparseSynapse", "SparseWeights", "fixed_in_degree", "fixed_out_degree",
     "fixed_probability",
+    "spike_counts", "population_rate", "isi_cv", "fano_factor", "synchrony_chi", "power_spectrum",
 ]
