@@ -10,6 +10,7 @@ from .behavior import Behavior
 from .errors import ArgumentError, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
+from .observers import Observer
 from .recorder import Recorder
 from .snapshot import load_snapshot, restore_snapshot, save_snapshot, take_snapshot
 
@@ -53,6 +54,7 @@ class Network(NetworkObject):
         self._initialized = False
         self._changed_since_initialize = False
         self._interrupted = None
+        self.observers = []
         super().__init__(self, "Network_1" if tag is None else tag, behavior)
 
     # --- structure -------------------------------------------------------------------------
@@ -99,6 +101,30 @@ class Network(NetworkObject):
             result.extend(obj.search(key))
         return result
 
+    # --- observers -------------------------------------------------------------------------
+    def add_observer(self, target, length, key=None):
+        """A new ``Observer`` recording channels of ``target`` (a group or the network) into rings of
+        ``length`` samples, after the behaviors at ``key`` (default: after all). Observers are not
+        behaviors: lookups, ``repr`` and snapshots never see them; add and remove them at any time."""
+        if target is not self and not any(target is s for s in self.Structures):
+            raise ArgumentError(f"{self._label()}.add_observer.target: must be this network or one of its groups, "
+                                f"got {describe(target)}")
+        observer = Observer(target, length, key)
+        self.observers.append(observer)
+        return observer
+
+    def remove_observer(self, observer):
+        """Stop and forget ``observer`` (nothing happens when it was already removed)."""
+        self.observers = [o for o in self.observers if o is not observer]
+
+    def _plan(self):
+        """``(behavior, parent, forward)`` in run order, with the observers after their keys."""
+        entries = [(k, b, p) for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
+        if self.observers:
+            entries += [(o.key, o, o.target) for o in self.observers]
+            entries.sort(key=lambda e: e[0])    # stable: observers after the behaviors of their key
+        return [(b, p, b.forward) for _, b, p in entries]
+
     # --- lifecycle -------------------------------------------------------------------------
     def initialize(self, info=True, warnings=True, storage_manager=None):
         """Initialise every behavior in key order (recorders last), resetting state and iteration.
@@ -117,6 +143,8 @@ class Network(NetworkObject):
                 behavior.check_unused_attrs()
         self._initialized = True
         self._changed_since_initialize = False
+        for observer in self.observers:
+            observer.clear()
         if info:
             print(self)
         if storage_manager is not None:
@@ -152,6 +180,8 @@ class Network(NetworkObject):
                 start = time.perf_counter()
                 behavior.forward(parent)
                 times[key] = times.get(key, 0.0) + (time.perf_counter() - start) * 1000
+        for observer in self.observers:
+            observer.forward(observer.target)
         return times
 
     def simulate_iterations(self, iterations, batch_size=-1, measure_block_time=True,
@@ -229,8 +259,7 @@ class Network(NetworkObject):
     def _run(self, iterations):
         """The inner loop: ``iterations`` iterations of every enabled behavior in order."""
         self._check_runnable()
-        plan = [(b, p, b.forward) for _, p, b in self.sorted_behavior_execution_list
-                if type(b).forward is not _EMPTY_FORWARD]
+        plan = self._plan()
         if iterations and self._interrupted is not None:
             resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
                            and e[1] is self._interrupted[1]), len(plan))
@@ -251,7 +280,8 @@ class Network(NetworkObject):
             behavior, parent = entry[0], entry[1]
             self._interrupted = (behavior, parent)
             if isinstance(error, Exception):
-                key = next(k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent)
+                key = next((k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent),
+                           getattr(behavior, "key", None))
                 error.add_note(
                     f"raised in {behavior!r} (key {key}) of {parent._label()} at iteration "
                     f"{self._iteration}; state and records are kept, and the next "
