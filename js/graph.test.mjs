@@ -40,7 +40,7 @@ test("edge labels are moved until none overlap each other or a node", () => {
     { x: 98, y: 49, chars: 12, normal: { x: 1, y: 0 } },
   ];
   separateLabels(labels, [node]);
-  const boxes = labels.map((l) => textBox(l.x, l.y, l.chars, 11));
+  const boxes = labels.map((l) => textBox(l.x, l.y, l.chars, 12));
   const hit = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
   for (let i = 0; i < boxes.length; i++) {
     assert.ok(!hit(boxes[i], node), `label ${i} on the node`);

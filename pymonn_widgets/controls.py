@@ -43,7 +43,7 @@ class RunControls(w.VBox):
         self.run_count = w.BoundedIntText(value=1000, min=1, max=100_000_000, description="N",
                                           layout=w.Layout(width="7.5em"), **small)
         self.run_button = w.Button(description="Run N", tooltip="Run N iterations", **button)
-        self.iteration = w.HTML(layout=w.Layout(width="11em"))
+        self.iteration = w.HTML(layout=w.Layout(width="14em", overflow="hidden"))
         self.iteration.add_class("pymonn-iteration")
         self.rate = w.HTML(layout=w.Layout(width="6.5em"))
         self.rate.add_class("pymonn-rate")
@@ -92,7 +92,7 @@ class RunControls(w.VBox):
         """Show the controller's iteration, rate, progress, running state, notice and error."""
         c = self.controller
         time = f" &middot; {c.net.iteration * c.dt:,.1f} ms" if c.dt else ""
-        text = f"iteration <b>{c.net.iteration:,}</b>{time}"
+        text = f"<span style='white-space:nowrap'>iteration <b>{c.net.iteration:,}</b>{time}</span>"
         if self.iteration.value != text:
             self.iteration.value = text
         rate = f"{c.rate:,.0f} it/s" if c.is_running or c.rate else "&nbsp;"

@@ -92,6 +92,7 @@ class ParameterPanel(w.VBox):
         for key, behavior in self.controller.tunable_behaviors(obj):
             switch = w.Checkbox(value=bool(behavior.behavior_enabled), description=f"{key}: {type(behavior).__name__}",
                                 indent=False)
+            switch.layout.flex = "0 0 auto"
             switch.add_class("pymonn-behavior-switch")
             switch.observe(self._handler(obj, key, "behavior_enabled"), "value")
             self._controls[(id(obj), key, "behavior_enabled")] = switch
@@ -100,7 +101,7 @@ class ParameterPanel(w.VBox):
                 control = self._control(parameter)
                 control.observe(self._handler(obj, key, parameter.name), "value")
                 self._controls[(id(obj), key, parameter.name)] = control
-                rows.append(w.HBox([control], layout=w.Layout(margin="0 0 0 1.5em")))
+                rows.append(w.HBox([control], layout=w.Layout(margin="0 0 0 1.5em", flex="0 0 auto")))
         if not rows:
             rows.append(w.HTML("<i>no tunable parameters</i>"))
         self.body.children = rows

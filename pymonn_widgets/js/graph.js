@@ -4,7 +4,7 @@
 // groups; a large graph scrolls inside its box. Edge labels are moved apart until none overlap.
 
 const SVG = "http://www.w3.org/2000/svg";
-const NAME_PX = 12, SMALL_PX = 11, CHAR_PX = 0.62;   // text sizes and the mean glyph width (in em)
+const NAME_PX = 13, SMALL_PX = 12, CHAR_PX = 0.62;   // text sizes and the mean glyph width (in em)
 
 /**
  * Node positions: one node in the middle, two side by side, more on a circle.
@@ -27,7 +27,7 @@ export function layout(n, details = n <= 6) {
   const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
   const minX = Math.min(0, ...xs), minY = Math.min(0, ...ys), maxX = Math.max(0, ...xs), maxY = Math.max(0, ...ys);
   for (const p of points) { p.x += padX - minX; p.y += top - minY; }
-  return { points, radius, width: maxX - minX + 2 * padX, height: maxY - minY + top + bottom };
+  return { points, radius, width: Math.ceil(maxX - minX + 2 * padX), height: Math.ceil(maxY - minY + top + bottom) };
 }
 
 /**
@@ -158,7 +158,7 @@ function render({ model, el: root }) {
       const p = points[i];
       blocked.push({ x: p.x - radius, y: p.y - radius, w: 2 * radius, h: 2 * radius });
       blocked.push(textBox(p.x, p.y - 2, node.tag.length, NAME_PX));
-      if (showBehaviors) node.behaviors.forEach((b, k) => blocked.push(textBox(p.x, p.y + radius + 14 + 13 * k, b.length, SMALL_PX)));
+      if (showBehaviors) node.behaviors.forEach((b, k) => blocked.push(textBox(p.x, p.y + radius + 15 + 14 * k, b.length, SMALL_PX)));
     });
     const labels = [];
     for (const edge of edges) {
@@ -189,9 +189,9 @@ function render({ model, el: root }) {
       if (node.tag === model.get("selected")) { g.classList.add("selected"); g.setAttribute("aria-pressed", "true"); }
       el("circle", { cx: p.x, cy: p.y, r: radius, fill: node.colour, "fill-opacity": 0.35 }, g);
       text(g, p.x, p.y - 2, node.tag, "name", NAME_PX);
-      text(g, p.x, p.y + 12, `N=${node.size}`, "info", SMALL_PX);
+      text(g, p.x, p.y + 13, `N=${node.size}`, "info", SMALL_PX);
       if (showBehaviors) {
-        node.behaviors.forEach((b, k) => text(g, p.x, p.y + radius + 14 + 13 * k, b, "behavior", SMALL_PX));
+        node.behaviors.forEach((b, k) => text(g, p.x, p.y + radius + 15 + 14 * k, b, "behavior", SMALL_PX));
       }
       el("title", {}, g).textContent = `${node.tag} (${node.size}): ${node.behaviors.join(", ")}`;
       const select = () => { model.set("selected", node.tag); model.save_changes(); };
