@@ -91,6 +91,9 @@ class Controller:
     variable, spike : str, optional
         The plotted continuous variable (default: ``voltage`` or the first float vector) and spike
         vector (default: ``spike`` or the first binary vector).
+    dt, unit : optional
+        The time step in ms and the variable's unit, where the behaviors do not declare them
+        (``Behavior.units``; see ``pymonntorch_core.units``).
     window : int
         Iterations both plots show (the observers keep this many).
     frame_rate : float
@@ -117,16 +120,18 @@ class Controller:
     """
 
     def __init__(self, net, *, variable=None, spike=None, window=500, frame_rate=20.0, threads=1,
-                 max_its=None, realtime=None, served=None, recorder_budget=None):
+                 max_its=None, realtime=None, served=None, recorder_budget=None, dt=None, unit=None):
         if not getattr(net, "_initialized", False):
             raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
         self.net = net
         self.served = served_default() if served is None else bool(served)
         self.frame_rate = float(frame_rate)
         self.threads = threads
-        self.variable, self.spike = variable, spike
+        self.variable, self.spike, self.unit = variable, spike, unit
         self.window = _positive("window", window)
-        self.dt = time_step(net)
+        if dt is not None and (isinstance(dt, bool) or not isinstance(dt, (int, float)) or not dt > 0):
+            raise ValueError(f"Controller.dt: must be a time step in ms > 0, got {dt!r}")
+        self.dt = float(dt) if dt else time_step(net)
         self.recorder_budget = recorder_budget if recorder_budget is not None else (
             SERVED_RECORDER_BUDGET if self.served else RECORDER_BUDGET)
         self._pace = Pace()
@@ -142,8 +147,7 @@ class Controller:
         self.selected_group = net.NeuronGroups[0] if net.NeuronGroups else net
         self.plot_group = self.selected_group     # the NeuronGroup the plots show (last one selected)
         self.selected_neurons: list[int] = list(range(min(5, getattr(self.selected_group, "size", 0))))
-        self.view = PlotWindow(net, self.plot_group, self.selected_neurons, self.window, variable, spike) \
-            if self.plot_group is not net else None
+        self.view = self._window(self.plot_group) if self.plot_group is not net else None
         self.stopped_recorders: list = []
         self._listeners = defaultdict(list)
         self._task: asyncio.Task | None = None
@@ -152,6 +156,10 @@ class Controller:
         self._last_frame = 0.0
         self._last_check = 0.0
         self._rate_marks = [(time.perf_counter(), net.iteration)]
+
+    def _window(self, group):
+        return PlotWindow(self.net, group, self.selected_neurons, self.window, self.variable, self.spike, self.dt,
+                          self.unit)
 
     def _initial_pace(self, max_its, realtime):
         if realtime is None and max_its is None and self.served:
@@ -475,7 +483,7 @@ class Controller:
             self.selected_neurons = list(range(min(5, group.size)))
             if self.view is not None:
                 self.view.close()
-            self.view = PlotWindow(self.net, group, self.selected_neurons, self.window, self.variable, self.spike)
+            self.view = self._window(group)
         self._emit("selection")
 
     def _show_neurons(self, chosen):

@@ -41,7 +41,8 @@ class Dashboard(w.VBox):
         Serving a class (default: detected, Voilà or ``PYMONN_SERVED=1``): a default pace for everyone
         (``PYMONN_MAX_ITS`` / ``PYMONN_REALTIME``), a small recorder budget, no still picture.
     **options
-        Passed to ``Controller`` (``variable``, ``spike``, ``frame_rate``, ``threads``, ``recorder_budget``).
+        Passed to ``Controller`` (``variable``, ``spike``, ``dt`` and ``unit`` where behaviors declare none,
+        ``frame_rate``, ``threads``, ``recorder_budget``).
 
     Example
     -------

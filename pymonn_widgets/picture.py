@@ -93,6 +93,9 @@ def draw_figure(controller, figure=None):
     spikes = data["spikes"]
     if len(spikes):
         right.scatter(spikes[:, 0] * dt, spikes[:, 1], s=1.5, marker="s", color="black", linewidths=0)
+    from matplotlib.ticker import MaxNLocator
+
+    right.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     right.set(xlim=(t0, t0 + view.window * dt), ylim=(-0.5, view.group.size - 0.5), xlabel=x_label, ylabel="neuron",
               title=f"{view.group.tags[0]}: spikes ({len(spikes)} in window)")
     return figure
@@ -105,8 +108,8 @@ def picture_bundle(controller) -> dict:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    caption = (f"pymonn dashboard of {controller.net.tags[0]} at iteration {controller.net.iteration} "
-               f"(a still picture; run the notebook for the live dashboard)")
+    caption = (f"pymonn dashboard of {controller.net.tags[0]}: a still picture of its last state "
+               f"(run the notebook for the live dashboard)")   # no numbers: later runs update the picture
     return {
         "text/html": f'<div class="pymonn-static-picture"><img alt="{html.escape(caption)}" '
                      f'src="data:image/png;base64,{data}" style="max-width:100%"/></div>',

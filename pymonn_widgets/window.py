@@ -66,11 +66,11 @@ def encode_frame(t, values, spikes):
 class PlotWindow:
     """The last ``window`` iterations of one NeuronGroup, as the plots show them."""
 
-    def __init__(self, net, group, neurons, window, variable=None, spike=None):
+    def __init__(self, net, group, neurons, window, variable=None, spike=None, dt=None, unit=None):
         self.net, self.group = net, group
         self.variable, self.spike = choose_variables(group, variable, spike)
-        self.dt = time_step(net)
-        self.unit = unit_of(group, self.variable) if self.variable else None
+        self.dt = dt or time_step(net)
+        self.unit = unit or (unit_of(group, self.variable) if self.variable else None)
         self.window = int(window)
         self.observer = net.add_observer(group, length=self._length())
         self.neurons = []

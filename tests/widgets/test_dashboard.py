@@ -99,7 +99,7 @@ def test_display_leaves_a_still_picture_that_follows_runs(monkeypatch):
     assert png.startswith(b"\x89PNG") and len(png) > 5000 and picture_id
     assert 'class="pymonn-static-picture"' in picture["text/html"] and "data:image/png;base64," in picture["text/html"]
     dash.controller.run(50)
-    assert updated and updated[-1][1] == picture_id and "iteration 50" in updated[-1][0]["text/plain"]
+    assert updated and updated[-1][1] == picture_id and updated[-1][0]["image/png"] != picture["image/png"]
 
 
 def test_served_dashboard_paces_everyone_and_leaves_no_picture(monkeypatch):

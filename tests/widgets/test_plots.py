@@ -158,3 +158,9 @@ def test_dashboard_records_only_what_it_shows():
     dash2.controller.select_group(inh)
     assert [o.target for o in net2.observers] == [inh]          # the old group's observer is gone
     assert torch.equal(dash2.controller.view.observer.channels["trace"].neurons, torch.arange(5))
+
+
+def test_time_step_and_unit_can_be_given_where_behaviors_declare_none():
+    net, _ = tutorial(size=10)
+    dash = Dashboard(net, dt=0.1, unit="mV")
+    assert dash.plots.x_label == "time (ms)" and dash.plots.y_label == "voltage (mV)" and dash.controller.dt == 0.1
