@@ -24,6 +24,7 @@ from .network import Network
 from .neuron_group import NeuronDimension, NeuronGroup
 from .parameters import Parameter, ParameterSpec
 from .recorder import EventRecorder, Recorder
+from .sweep import Sweep, SweepResult, sweep
 from .synapse_group import SynapseGroup
 
 __version__ = "0.1.0"
@@ -35,5 +36,5 @@ __all__ = [
     "torch",
     "LIF", "Izhikevich", "IZHIKEVICH_PRESETS", "CurrentInput", "PoissonInput", "PoissonSpikes",
     "DenseSynapse", "SparseSynapse", "SparseWeights", "fixed_in_degree", "fixed_out_degree",
-    "fixed_probability",
+    "fixed_probability", "sweep", "Sweep", "SweepResult",
 ]

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 FORBIDDEN = ["ipywidgets", "traitlets", "anywidget", "bqplot", "IPython", "matplotlib", "pandas",
-             "pymonn_widgets"]
+             "pymonn_widgets", "dask", "distributed"]
 
 
 def test_core_imports_only_torch_and_numpy():
@@ -17,7 +17,7 @@ def test_core_imports_only_torch_and_numpy():
     third_party = {m for m in new if m not in sys.stdlib_module_names and not m.startswith("_")}
     assert third_party <= {"torch", "numpy", "pymonntorch_core", "typing_extensions", "sympy", "mpmath",
                            "filelock", "fsspec", "jinja2", "markupsafe", "networkx", "functorch",
-                           "torchgen", "opt_einsum"}, third_party
+                           "torchgen", "opt_einsum", "tqdm"}, third_party
 
 
 def test_star_import_gives_the_tutorial_names():
