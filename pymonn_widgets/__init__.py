@@ -17,10 +17,11 @@ from .graph import NetworkGraph, graph_model
 from .parameters import ParameterPanel
 from .raster import RasterPlot
 from .sources import DashboardEventRecorder, DashboardRecorder, DashboardSpikeRecorder
+from .sweep_view import SweepView
 from .voltage import VoltagePlot
 
 __all__ = [
     "Dashboard", "Controller", "NetworkGraph", "ParameterPanel", "RunControls", "VoltagePlot", "RasterPlot",
     "ChangeLog", "Change", "DashboardRecorder", "DashboardSpikeRecorder", "DashboardEventRecorder",
-    "graph_model",
+    "graph_model", "SweepView",
 ]
