@@ -63,15 +63,16 @@ class SweepView(w.VBox):
 
     # --- plot ----------------------------------------------------------------------------------
     def _figure(self):
-        color = bq.ColorScale(scheme="viridis")
+        self.color = color = bq.ColorScale(scheme="viridis", min=0.0, max=1.0)
         if len(self.varying) == 2 and len(self._keys) == len(self._axis(0)) * len(self._axis(1)):
             self.kind = "heatmap"
-            x, y = bq.OrdinalScale(), bq.OrdinalScale(reverse=True)
-            self.mark = bq.GridHeatMap(column=self._axis(0), row=self._axis(1), color=self._grid([]), null_color="#dddddd",
+            x, y = bq.OrdinalScale(), bq.OrdinalScale()
+            self.mark = bq.GridHeatMap(column=self._axis(0), row=self._axis(1), color=self._grid([]),
                                        scales={"column": x, "row": y, "color": color}, display_format=".3g",
-                                       interactions={"click": "select"}, anchor_style={"fill": "red"})
+                                       stroke="white",
+                                       selected_style={"stroke": "red", "stroke-width": "4"})
             axes = [bq.Axis(scale=x, label=self.varying[0]), bq.Axis(scale=y, orientation="vertical", label=self.varying[1]),
-                    bq.ColorAxis(scale=color, orientation="vertical", side="right")]
+                    bq.ColorAxis(scale=color, orientation="vertical", side="right", num_ticks=5)]
             marks = [self.mark]
         else:
             self.kind = "lines" if len(self.varying) == 1 else "points"
@@ -81,12 +82,11 @@ class SweepView(w.VBox):
                                    fill_opacities=[0.25], colors=["steelblue"], opacities=[0.0], scales={"x": x, "y": y})
             self.line = bq.Lines(x=positions, y=np.full(len(positions), np.nan), colors=["steelblue"], scales={"x": x, "y": y})
             self.mark = bq.Scatter(x=positions, y=np.full(len(positions), np.nan), scales={"x": x, "y": y},
-                                   interactions={"click": "select"}, selected_style={"fill": "red", "stroke": "red"},
-                                   default_size=64)
+                                   selected_style={"fill": "red", "stroke": "red"}, default_size=64)
             label = self.varying[0] if self.kind == "lines" else "parameter set"
             axes = [bq.Axis(scale=x, label=label), bq.Axis(scale=y, orientation="vertical")]
             marks = [self.spread, self.line, self.mark]
-        self.mark.observe(self._on_click, "selected")
+        self.mark.on_element_click(self._on_click)
         figure = bq.Figure(marks=marks, axes=axes, fig_margin={"top": 20, "bottom": 50, "left": 60, "right": 80},
                            layout=w.Layout(width="100%", height="360px"))
         figure.add_class("pymonn-sweep-plot")
@@ -127,6 +127,10 @@ class SweepView(w.VBox):
                 self.measure.value = current
             mean, std = self._values(finished)
             if self.kind == "heatmap":
+                finite = mean[np.isfinite(mean)]
+                if len(finite):     # the scale follows the data (bqplot fixes it at the first value otherwise)
+                    low, high = float(finite.min()), float(finite.max())
+                    self.color.min, self.color.max = low, high if high > low else low + 1.0
                 self.mark.color = self._grid(mean)
             else:
                 self.mark.y, self.line.y = mean, mean
@@ -134,22 +138,22 @@ class SweepView(w.VBox):
             failed = sum(1 for t in finished if t.error is not None)
             self.progress.value = len(finished)
             state = "cancelled" if self.sweep.cancelled else "done" if self.sweep.done else "running"
+            blank = ", black: not run yet" if self.kind == "heatmap" and len(finished) < len(self.sweep.trials) else ""
             self.status.value = (f"<b>{len(finished)}</b> / {len(self.sweep.trials)} trials, {failed} failed, "
-                                 f"<span class='pymonn-sweep-state'>{state}</span>")
+                                 f"<span class='pymonn-sweep-state'>{state}</span>{blank}")
             self.cancel_button.disabled = self.sweep.done
 
     # --- opening a trial ---------------------------------------------------------------------------
-    def _on_click(self, change):
-        selected = change.new
-        if selected is None or len(selected) == 0:
-            return
+    def _on_click(self, mark, event):
+        """A click on a cell (``rowNum``, ``columnNum``) or a point (``index``), as bqplot reports it."""
+        data = event.get("data") or {}
         if self.kind == "heatmap":
-            row, column = (int(v) for v in np.asarray(selected).reshape(-1, 2)[0])
+            row, column = int(data["rowNum"]), int(data["columnNum"])
             target = {self.varying[0]: self._axis(0)[column], self.varying[1]: self._axis(1)[row]}
             i = next(i for i, key in enumerate(self._keys)
                      if all(float(dict(key)[n]) == target[n] for n in self.varying))
         else:
-            i = int(np.asarray(selected).reshape(-1)[0])
+            i = int(data["index"])
         self.open_trial(dict(self._keys[i]))
 
     def open_trial(self, parameters: dict, repeat: int | None = None) -> Dashboard:
@@ -161,6 +165,17 @@ class SweepView(w.VBox):
             raise KeyError(f"SweepView.open_trial: no trial with parameters {parameters!r} and repeat {repeat}")
         self.dashboard = Dashboard(self.sweep.rebuild(trial))
         self.opened = trial
+        self._mark_selected(trial.parameters)
         title = ", ".join(f"{k} = {v}" for k, v in trial.parameters.items())
         self.dashboard_box.children = [w.HTML(f"<b>{title}</b> (repeat {trial.repeat}, seed {trial.seed})"), self.dashboard]
         return self.dashboard
+
+    def _mark_selected(self, parameters):
+        i = self._keys.index(tuple(parameters.items()))
+        if self.kind == "heatmap":
+            p = dict(self._keys[i])
+            row = list(self._axis(1)).index(float(p[self.varying[1]]))
+            column = list(self._axis(0)).index(float(p[self.varying[0]]))
+            self.mark.selected = np.array([[row, column]], dtype=np.int32)
+        else:
+            self.mark.selected = [i]

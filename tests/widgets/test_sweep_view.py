@@ -19,6 +19,11 @@ def spikes(net):
     return {"spikes": net.NeuronGroups[0].behavior[9].event_count("spike"), "v": net.NeuronGroups[0].voltage.mean()}
 
 
+def click(view, **data):
+    """What bqplot sends when a cell (rowNum, columnNum) or a point (index) is clicked in the page."""
+    view.mark._handle_custom_msgs(view.mark, {"event": "element_click", "data": data})
+
+
 def make(parameters, iterations=80, repeats=1, build=lif):
     return Sweep(build, parameters, iterations, measure=spikes, repeats=repeats, client="serial", progress=False)
 
@@ -48,7 +53,7 @@ def test_a_click_opens_that_trial_in_a_dashboard_which_repeats_it():
     running = make({"current": [15.0, 16.0, 17.0], "noise": [1.0, 3.0]}, iterations=100)
     result = running.run()
     view = SweepView(running)
-    view.mark.selected = np.array([[1, 2]])            # row 1 (noise 3.0), column 2 (current 17.0)
+    click(view, rowNum=1, columnNum=2)                  # row 1 (noise 3.0), column 2 (current 17.0)
     assert isinstance(view.dashboard, Dashboard) and view.dashboard in view.dashboard_box.children
     assert view.opened.parameters == {"current": 17.0, "noise": 3.0}
     net = view.dashboard.net
@@ -57,6 +62,7 @@ def test_a_click_opens_that_trial_in_a_dashboard_which_repeats_it():
     trial = next(t for t in result.trials if t.parameters == {"current": 17.0, "noise": 3.0})
     assert spikes(net)["spikes"] == trial.measures["spikes"]
     assert "current = 17.0, noise = 3.0" in view.dashboard_box.children[0].value
+    assert view.mark.selected.tolist() == [[1, 2]]      # the page outlines the opened cell
 
 
 def test_one_parameter_gives_mean_and_spread_lines_and_a_clickable_point():
@@ -67,7 +73,7 @@ def test_one_parameter_gives_mean_and_spread_lines_and_a_clickable_point():
     frame = result.to_pandas().groupby("current")["spikes"]
     np.testing.assert_allclose(view.line.y, frame.mean().to_numpy())
     np.testing.assert_allclose(view.spread.y[1] - view.spread.y[0], 2 * frame.std(ddof=0).to_numpy())
-    view.mark.selected = [2]
+    click(view, index=2)
     assert view.opened.parameters == {"current": 17.0} and view.opened.repeat == 0
     view.open_trial({"current": 18.0}, repeat=2)
     assert view.opened.repeat == 2 and view.opened.seed == result.trials[-1].seed
@@ -78,7 +84,8 @@ def test_explicit_parameter_sets_show_one_point_each():
     running.run()
     view = SweepView(running)
     assert view.kind == "points" and len(view.mark.y) == 3 and np.isfinite(view.mark.y).all()
-    view.mark.selected = [1]
+    click(view, index=1)
+    assert list(view.mark.selected) == [1]
     assert view.opened.parameters == {"current": 17.0, "noise": 2.0}
     with pytest.raises(KeyError, match="no trial with parameters"):
         view.open_trial({"current": 99.0})
