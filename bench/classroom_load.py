@@ -8,8 +8,8 @@ and reports:
 - time to dashboard: page requested -> the dashboard's Play button visible (median and max);
 - it/s per page: the iteration counter each page shows, over ``--play-seconds`` of everyone playing;
 - frames/s per page: animation frames in which the page painted its raster canvas;
-- Pause latency: the click -> the last change of that page's iteration counter (the run stopped),
-  everyone clicking Pause at once;
+- Pause latency: the page receiving the click -> the last change of that page's iteration counter
+  (the run stopped), everyone clicking Pause at once; and how long each click took to reach its page;
 - kernel PSS per visitor (proportional set size: shared pages split between the kernels) at rest and at
   the start and end of Play; server RSS; kernels' CPU while everyone is paused (idle visitors);
 - page errors, dashboards that never showed, Voilà's IOPub timeouts.
@@ -19,6 +19,7 @@ Voilà server (in a session of its own, with its kernels) and Chromium are stopp
 Ctrl-C and SIGTERM. The browsers run on the same machine as the server, so they take CPU from it.
 
     python bench/classroom_load.py [--visitors 1 5 10] [--play-seconds 20] [--notebook classroom/lesson.ipynb]
+    python bench/classroom_load.py --visitors 10 --max-rate 1000   # everyone at a served pace
     python bench/classroom_load.py --visitors 10 --json test-artifacts/classroom-10.json --screenshot shot.png
 """
 from __future__ import annotations
@@ -48,6 +49,7 @@ CHROMIUM_ARGS = [
     "--disable-backgrounding-occluded-windows",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
+CDN = "cdn.jsdelivr.net"   # Voilà's lab template links Font Awesome from it: offline that request fails, harmlessly
 
 # Installed in every page before its scripts run: counts the animation frames in which the raster canvas
 # was drawn (whatever draw calls the front end uses), and logs the iteration counter's changes.
@@ -178,7 +180,9 @@ class Visitor:
         self.errors: list[str] = []
         self.dashboard_s: float | None = None
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
+                and self.errors.append(f"console: {m.text}"))
+        page.on("requestfailed", lambda r: CDN not in r.url and self.errors.append(f"request failed: {r.url}"))
 
     def button(self, name):
         return self.page.get_by_role("button", name=name, exact=True).first
@@ -200,8 +204,22 @@ class Visitor:
             " return [Date.now(), c ? c[1] : '', p.frames]; }")
         return r[0], iteration_of(r[1]), r[2]
 
-    async def press(self, name):
-        await self.button(name).click(timeout=30_000)
+    async def set_max_rate(self, rate):
+        """Type ``rate`` into the run controls' "max it/s" field (as an instructor's pace would set it)."""
+        box = self.page.locator(".widget-inline-hbox", has=self.page.locator("label", has_text="max it/s"))
+        await box.locator("input").fill(str(rate))
+        await box.locator("input").press("Enter")
+
+    async def press(self, name, timeout=60.0):
+        """Click button ``name``; returns the seconds until the page received the click (None: it never did)."""
+        issued = time.time()
+        try:
+            await self.button(name).click(timeout=timeout * 1000, force=True)
+            received = await self.page.evaluate("(n) => window.__probe.click[n] || null", name)
+        except Exception as exc:  # noqa: BLE001 - a page too busy to take a click is a result
+            self.errors.append(f"{name} click not taken in {timeout:.0f} s: {type(exc).__name__}")
+            return None
+        return None if received is None else max(0.0, received / 1000 - issued)
 
     async def changes_since(self, name):
         """(click time ms, changes of the counter after that click)."""
@@ -215,6 +233,8 @@ class Visitor:
         deadline = time.monotonic() + timeout
         while True:
             click, changes = await self.changes_since("Pause")
+            if click is None:
+                return None
             last = changes[-1][0] if changes else click
             now = await self.page.evaluate("() => Date.now()")
             if now - last >= quiet * 1000:
@@ -237,7 +257,8 @@ def summary(values, fmt="{:.2f}"):
 
 
 async def run_k(browser, k, args, logdir):
-    result = {"visitors": k, "notebook": str(args.notebook)}
+    result = {"visitors": k, "notebook": str(args.notebook), "max_rate": args.max_rate,
+              "load_average": os.getloadavg()[0]}
     voila = Voila(args.notebook, args.config_dir, logdir)
     visitors = []
     try:
@@ -255,9 +276,12 @@ async def run_k(browser, k, args, logdir):
         if not shown:
             return result
 
-        await asyncio.gather(*(v.press("Play") for v in shown))
+        if args.max_rate:
+            await asyncio.gather(*(v.set_max_rate(args.max_rate) for v in shown))
+        result["play_click_s"] = list(await asyncio.gather(*(v.press("Play") for v in shown)))
         await asyncio.sleep(args.warmup)
         start = await asyncio.gather(*(v.reading() for v in shown))
+        cpu0, tcpu = voila.kernel_cpu_seconds(), time.monotonic()
         pss_start, _ = voila.memory()
         samples = [sum(pss_start) / max(1, len(pss_start))]
         t_end = time.monotonic() + args.play_seconds
@@ -266,6 +290,7 @@ async def run_k(browser, k, args, logdir):
             p, _ = voila.memory()
             samples.append(sum(p) / max(1, len(p)))
         end = await asyncio.gather(*(v.reading() for v in shown))
+        result["play_cpu_percent"] = 100 * (voila.kernel_cpu_seconds() - cpu0) / (time.monotonic() - tcpu) / len(shown)
         pss_end, rss_end = voila.memory()
         rates, fps = [], []
         for (t0, i0, f0), (t1, i1, f1) in zip(start, end):
@@ -277,7 +302,7 @@ async def run_k(browser, k, args, logdir):
         if args.screenshot:
             await shown[0].page.screenshot(path=str(args.screenshot))
 
-        await asyncio.gather(*(v.press("Pause") for v in shown))
+        result["pause_click_s"] = list(await asyncio.gather(*(v.press("Pause") for v in shown)))
         result["pause_s"] = list(await asyncio.gather(*(v.pause_latency() for v in shown)))
         cpu0, t0 = voila.kernel_cpu_seconds(), time.monotonic()
         await asyncio.sleep(3)
@@ -297,13 +322,17 @@ async def run_k(browser, k, args, logdir):
 
 def report(r, file=sys.stdout):
     k = r["visitors"]
-    print(f"\n== {k} visitor(s): {r.get('dashboards', 0)}/{k} dashboards shown", file=file)
+    print(f"\n== {k} visitor(s): {r.get('dashboards', 0)}/{k} dashboards shown (load average {r.get('load_average', 0):.1f}"
+          + (f", max it/s {r['max_rate']:g}" if r.get("max_rate") else "") + ")", file=file)
     print(f"  time to dashboard s     {summary(r.get('dashboard_s', []), '{:.1f}')}", file=file)
     print(f"  it/s per page           {summary(r.get('it_per_s', []), '{:,.0f}')}", file=file)
     print(f"  raster frames/s         {summary(r.get('frames_per_s', []), '{:.1f}')}", file=file)
+    print(f"  click -> page got it s  Play {summary(r.get('play_click_s', []))}, Pause {summary(r.get('pause_click_s', []))}",
+          file=file)
     pauses = r.get("pause_s", [])
     stuck = sum(p is None for p in pauses)
-    print(f"  Pause -> stopped s      {summary(pauses)}" + (f", {stuck} still running after 60 s" if stuck else ""), file=file)
+    stuck = f", {stuck} not stopped 60 s after the click or never clicked" if stuck else ""
+    print(f"  Pause -> stopped s      {summary(pauses)}{stuck}", file=file)
     rest = r.get("rest_pss_gb") or []
     print(f"  kernel PSS GB at rest   {summary(rest, '{:.3f}')} (sum {sum(rest):.2f})", file=file)
     if "play_pss_mean_gb" in r:
@@ -311,6 +340,8 @@ def report(r, file=sys.stdout):
         print(f"  kernel PSS GB, Play     mean {m[0]:.3f} -> {m[-1]:.3f} (samples {', '.join(f'{x:.3f}' for x in m)})", file=file)
         print(f"  server RSS GB           {r.get('rest_server_rss_gb', float('nan')):.3f} at rest, "
               f"{r['play_server_rss_gb']:.3f} playing", file=file)
+    if "play_cpu_percent" in r:
+        print(f"  kernel CPU, playing     {r['play_cpu_percent']:.0f} % of a core per visitor", file=file)
     if "idle_cpu_percent" in r:
         print(f"  kernel CPU, paused      {r['idle_cpu_percent']:.1f} % of a core per visitor", file=file)
     print(f"  Voilà IOPub timeouts    {r.get('iopub_timeouts', 0)}", file=file)
@@ -344,6 +375,7 @@ def main():
     parser.add_argument("--config-dir", type=Path, default=REPO / "classroom", help="where voila.json is")
     parser.add_argument("--play-seconds", type=float, default=20.0, help="measured Play window")
     parser.add_argument("--warmup", type=float, default=3.0, help="Play before the window starts")
+    parser.add_argument("--max-rate", type=float, default=0, help="type this into each page's max it/s (0: leave it)")
     parser.add_argument("--load-timeout", type=float, default=240.0, help="s for each page's dashboard")
     parser.add_argument("--budget", type=float, default=600.0, help="s for one K, all phases")
     parser.add_argument("--max-visitors", type=int, default=40)

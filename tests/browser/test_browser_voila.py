@@ -8,12 +8,11 @@ import pytest
 from browser_harness import ARTIFACTS, REPO, VIEWPORT, log, poll
 
 sys.path.insert(0, str(REPO / "bench"))
-from classroom_load import PROBE_JS, Voila, iteration_of  # noqa: E402
+from classroom_load import CDN, PROBE_JS, Voila, iteration_of  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 LESSON = REPO / "classroom" / "lesson.ipynb"
-CDN = "cdn.jsdelivr.net"   # Voilà's lab template links Font Awesome from a CDN: offline that request fails
 
 
 @pytest.fixture(scope="module")
