@@ -1,21 +1,58 @@
 #!/usr/bin/env bash
 # Set up a virtualenv (.venv, or $VENV) and run one job of the project.
 #   bash run.sh lab    the PymoNNtorch tutorial in JupyterLab
-#   bash run.sh test   every test: core, widgets, real-browser, notebooks (needs root for apt)
+#   bash run.sh test   every check: ruff, core, widgets, front ends (Node), notebooks (nbval, native and
+#                      portable CPU kernels), real browser, and the built wheel in a clean virtualenv
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${VENV:-.venv}
+TORCH=torch==2.13.0          # the CPU wheel; never an unpinned torch (that pulls a multi-GB CUDA build)
+CONEX=cnrl-conex==0.1.5      # CoNeX, for the drop-in compatibility tests (installed without its deps)
 
+step() { printf '\n==> %s\n' "$*"; }
+
+# Install into $VENV what extra $1 needs, unless an earlier run installed it from the same pyproject.toml.
 setup() {
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q torch==2.13.0   # the CPU wheel; never an unpinned torch
-  "$VENV/bin/python" -m pip install -q -e ".[$1]"
+  local stamp="$VENV/.pymonn-setup-$1"
+  local want; want="$1 $TORCH $CONEX $(sha256sum pyproject.toml | cut -c1-16)"
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    step "environment $VENV is up to date (delete $stamp to reinstall)"; return
+  fi
+  [ -x "$VENV/bin/python" ] || { step "creating the virtualenv $VENV"; python3 -m venv "$VENV"; }
+  step "installing $TORCH (CPU)"
+  "$VENV/bin/python" -m pip install --progress-bar off "$TORCH" | grep -v '^Requirement already' || true
+  step "installing the project and its '$1' extra (a few minutes the first time)"
+  "$VENV/bin/python" -m pip install --progress-bar off -e ".[$1]" | grep -E '^(Successfully|ERROR)' || true
+  "$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check; exit 1; }
+  if [ "$1" = test ]; then
+    step "installing $CONEX (no dependencies: it runs on our core through the import alias)"
+    "$VENV/bin/python" -m pip install --progress-bar off --no-deps "$CONEX" | grep -E '^(Successfully|ERROR)' || true
+  fi
+  echo "$want" > "$stamp"
 }
 
-ensure_chromium() {
-  command -v chromium >/dev/null && return
+# Debian packages the tests need: chromium (real-browser tests) and nodejs (the front ends' unit tests).
+ensure_debian() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v node >/dev/null || missing+=(nodejs)
+  [ ${#missing[@]} -eq 0 ] && return
+  step "installing Debian packages: ${missing[*]}"
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  $sudo apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+}
+
+# The notebooks' stored outputs under torch's portable kernels (and AVX2 where the CPU has AVX-512):
+# what nbval compares must not depend on the CPU that runs it.
+nbval_other_kernels() {
+  local kernels=(default)
+  grep -q avx512f /proc/cpuinfo 2>/dev/null && kernels+=(avx2)
+  for kernel in "${kernels[@]}"; do
+    step "notebooks under ATEN_CPU_CAPABILITY=$kernel"
+    ATEN_CPU_CAPABILITY=$kernel "$VENV/bin/python" -m pytest notebooks -q -p no:cacheprovider \
+      --nbval --nbval-sanitize-with notebooks/sanitize.cfg
+  done
 }
 
 job=${1:-}
@@ -24,10 +61,17 @@ case "$job" in
   lab)
     setup lab
     root=(); [ "$(id -u)" -ne 0 ] || root=(--allow-root)   # JupyterLab refuses root without it
-    exec "$VENV/bin/jupyter" lab "${root[@]}" notebooks/01_tutorial.ipynb "$@" ;;
+    step "starting JupyterLab on notebooks/01_tutorial.ipynb (open the URL it prints; Ctrl-C stops it)"
+    exec "$VENV/bin/jupyter" lab "${root[@]}" --LabApp.default_url=/lab/tree/notebooks/01_tutorial.ipynb "$@" ;;
   test)
     setup test
-    ensure_chromium
+    ensure_debian
+    step "ruff"
+    "$VENV/bin/ruff" check .
+    step "the built wheel in a clean virtualenv"
+    "$VENV/bin/python" tests/wheel_smoke.py "$TORCH"
+    nbval_other_kernels
+    step "pytest: core, widgets, notebooks (native kernels), real browser"
     # tests/browser last: Playwright's sync API leaves its event loop set in this thread until the session ends
     exec "$VENV/bin/python" -m pytest tests/core tests/widgets notebooks tests/browser \
       --nbval --nbval-sanitize-with notebooks/sanitize.cfg "$@" ;;

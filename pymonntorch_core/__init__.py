@@ -19,7 +19,7 @@ from .builtin import (
     fixed_out_degree,
     fixed_probability,
 )
-from .errors import ArgumentError, ExpressionError, PymonnError, RecorderError, StateError
+from .errors import ArgumentError, ExpressionError, PymonnError, PymonnWarning, RecorderError, StateError
 from .network import Network
 from .neuron_group import NeuronDimension, NeuronGroup
 from .parameters import Parameter, ParameterSpec
@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Network", "NeuronGroup", "NeuronDimension", "SynapseGroup", "Behavior",
     "Recorder", "EventRecorder", "Parameter", "ParameterSpec",
-    "PymonnError", "ArgumentError", "ExpressionError", "RecorderError", "StateError",
+    "PymonnError", "PymonnWarning", "ArgumentError", "ExpressionError", "RecorderError", "StateError",
     "torch",
     "LIF", "Izhikevich", "IZHIKEVICH_PRESETS", "CurrentInput", "PoissonInput", "PoissonSpikes",
     "DenseSynapse", "SparseSynapse", "SparseWeights", "fixed_in_degree", "fixed_out_degree",

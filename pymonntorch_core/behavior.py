@@ -3,7 +3,7 @@ import warnings
 
 import torch
 
-from .errors import ArgumentError, close_matches
+from .errors import ArgumentError, PymonnWarning, close_matches
 from .parameters import (
     Parameter,
     ParameterSpec,
@@ -107,6 +107,7 @@ class Behavior(TaggableObject):
                 warnings.warn(
                     f"{type(self).__name__}: argument {key!r} was never read by initialize"
                     f"{close_matches(key, self.used_attr_keys)}",
+                    PymonnWarning,
                     stacklevel=3,
                 )
 

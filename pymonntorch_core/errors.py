@@ -1,7 +1,7 @@
 """Exceptions raised by the simulator, and helpers that word them consistently."""
 import difflib
 
-__all__ = ["PymonnError", "ArgumentError", "ExpressionError", "RecorderError", "StateError"]
+__all__ = ["PymonnError", "ArgumentError", "ExpressionError", "RecorderError", "StateError", "PymonnWarning"]
 
 
 class PymonnError(Exception):
@@ -22,6 +22,10 @@ class RecorderError(PymonnError, RuntimeError):
 
 class StateError(PymonnError, RuntimeError):
     """The network is not in a state that allows the call (e.g. not initialised yet)."""
+
+
+class PymonnWarning(UserWarning):
+    """Category of every warning the simulator and the widgets give (filter with it)."""
 
 
 def describe(value):

@@ -7,7 +7,7 @@ import warnings
 import torch
 
 from .behavior import Behavior
-from .errors import ArgumentError, StateError, bad_argument, describe
+from .errors import ArgumentError, PymonnWarning, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
 from .recorder import Recorder
@@ -133,6 +133,7 @@ class Network(NetworkObject):
                     warnings.warn(
                         f"NeuronGroup tag {first!r} is already used; renamed to {new!r} "
                         f"(give groups distinct tags, extra tags after a comma)",
+                        PymonnWarning,
                         stacklevel=3,
                     )
                 ng.tags[0] = new
@@ -220,6 +221,7 @@ class Network(NetworkObject):
                 f"would hold {projected / 2**30:.1f} GiB, more than {MEMORY_WARNING_FRACTION:.0%} of the "
                 f"{available / 2**30:.1f} GiB available; pass Recorder(..., max_length=...) or gap_width, "
                 f"or record less",
+                PymonnWarning,
                 stacklevel=3,
             )
             return

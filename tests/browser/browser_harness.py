@@ -57,6 +57,8 @@ def pytest_collection_modifyitems(config, items):
             continue
         if item.get_closest_marker("browser") is None:
             raise pytest.UsageError(f"{item.nodeid}: every test in tests/browser must be marked @pytest.mark.browser")
+        if SKIP and os.environ.get("CI") == "true":
+            raise pytest.UsageError("PYMONN_SKIP_BROWSER=1 is refused under CI=true: CI checks the page too")
         if SKIP:
             item.add_marker(pytest.mark.skip(reason="PYMONN_SKIP_BROWSER=1"))
 

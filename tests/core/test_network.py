@@ -11,6 +11,7 @@ from pymonntorch_core import (
     Network,
     NeuronDimension,
     NeuronGroup,
+    PymonnWarning,
     Recorder,
     StateError,
     SynapseGroup,
@@ -178,7 +179,7 @@ def test_duplicate_group_tags_are_renamed_with_a_warning():
     net = Network()
     NeuronGroup(2, net, tag="exc")
     second = NeuronGroup(2, net, tag="exc")
-    with pytest.warns(UserWarning, match="renamed to 'excb'"):
+    with pytest.warns(PymonnWarning, match="renamed to 'excb'"):
         net.initialize(info=False)
     assert second.tags[:2] == ["excb", "exc"]
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from pymonntorch_core import ArgumentError, Behavior, Network, NeuronGroup, Parameter, Recorder
+from pymonntorch_core import ArgumentError, Behavior, Network, NeuronGroup, Parameter, PymonnWarning, Recorder
 
 from .helpers import BasicBehavior, tutorial_network
 
@@ -125,7 +125,7 @@ def test_parameter_helper_reads_kwargs_converts_strings_and_keeps_init_kwargs():
 def test_unused_constructor_arguments_warn_with_suggestions():
     net = Network()
     NeuronGroup(3, net, behavior={1: Lif(treshold=3.0)})
-    with pytest.warns(UserWarning, match="'treshold' was never read.*did you mean 'threshold'"):
+    with pytest.warns(PymonnWarning, match="'treshold' was never read.*did you mean 'threshold'"):
         net.initialize(info=False)
 
 

@@ -219,15 +219,18 @@ def test_reset_after_structure_change_reports_instead_of_crashing():
     assert c.error.startswith("Restoring the snapshot failed") and net.iteration == 3
 
 
-def test_threads_option_is_applied_during_runs_only():
+def test_threads_option_is_applied_during_runs_only(monkeypatch):
     net, _ = tutorial()
     seen = []
+    simulate = net.simulate_iterations
+    monkeypatch.setattr(net, "simulate_iterations",
+                        lambda *a, **k: (seen.append(torch.get_num_threads()), simulate(*a, **k))[1])
     c = Controller(net, threads=1)
-    c.on("frame", lambda: seen.append(torch.get_num_threads()))
     torch.set_num_threads(2)
     try:
         c.run(3)
-        assert torch.get_num_threads() == 2
+        assert seen and set(seen) == {1}          # the network stepped on the controller's one thread
+        assert torch.get_num_threads() == 2       # and the caller's setting is back afterwards
     finally:
         torch.set_num_threads(1)
 
