@@ -197,12 +197,19 @@ class Visitor:
         except Exception as exc:  # noqa: BLE001 - a page that never shows its dashboard is a result
             self.errors.append(f"no dashboard after {time.monotonic() - t0:.0f} s: {type(exc).__name__}")
 
+    async def js(self, code, arg=None, timeout=30.0):
+        """``page.evaluate(code, arg)``; None (and an error noted) when the page does not answer in time."""
+        try:
+            return await asyncio.wait_for(self.page.evaluate(code, arg), timeout)
+        except Exception as exc:  # noqa: BLE001 - a page too busy to answer is a result
+            self.errors.append(f"page did not answer in {timeout:.0f} s: {type(exc).__name__}")
+            return None
+
     async def reading(self):
-        """(page clock ms, iteration shown, raster frames painted so far)."""
-        r = await self.page.evaluate(
-            "() => { const p = window.__probe; const c = p.changes[p.changes.length - 1];"
-            " return [Date.now(), c ? c[1] : '', p.frames]; }")
-        return r[0], iteration_of(r[1]), r[2]
+        """(page clock ms, iteration shown, raster frames painted so far), or Nones."""
+        r = await self.js("() => { const p = window.__probe; const c = p.changes[p.changes.length - 1];"
+                          " return [Date.now(), c ? c[1] : '', p.frames]; }")
+        return (None, None, None) if r is None else (r[0], iteration_of(r[1]), r[2])
 
     async def set_max_rate(self, rate):
         """Type ``rate`` into the run controls' "max it/s" field (as an instructor's pace would set it)."""
@@ -215,30 +222,28 @@ class Visitor:
         issued = time.time()
         try:
             await self.button(name).click(timeout=timeout * 1000, force=True)
-            received = await self.page.evaluate("(n) => window.__probe.click[n] || null", name)
+            received = await self.js("(n) => window.__probe.click[n] || null", name)
         except Exception as exc:  # noqa: BLE001 - a page too busy to take a click is a result
             self.errors.append(f"{name} click not taken in {timeout:.0f} s: {type(exc).__name__}")
             return None
         return None if received is None else max(0.0, received / 1000 - issued)
 
     async def changes_since(self, name):
-        """(click time ms, changes of the counter after that click)."""
-        return await self.page.evaluate(
-            "(n) => { const p = window.__probe; const t = p.click[n]; return [t, p.changes.filter(c => c[0] >= t)]; }",
-            name)
+        """(page clock ms, click time ms, changes of the counter after that click), or Nones."""
+        r = await self.js("(n) => { const p = window.__probe; const t = p.click[n];"
+                          " return [Date.now(), t, p.changes.filter(c => c[0] >= t)]; }", name)
+        return r or (None, None, None)
 
     async def pause_latency(self, quiet=2.0, timeout=60.0):
         """Seconds from the Pause click to the counter's last change (the run stopped; 0 when it never
         moved again); None when it still moved ``timeout`` s later."""
         deadline = time.monotonic() + timeout
         while True:
-            click, changes = await self.changes_since("Pause")
-            if click is None:
-                return None
-            last = changes[-1][0] if changes else click
-            now = await self.page.evaluate("() => Date.now()")
-            if now - last >= quiet * 1000:
-                return max(0.0, (last - click) / 1000)
+            now, click, changes = await self.changes_since("Pause")
+            if click is not None:
+                last = changes[-1][0] if changes else click
+                if now - last >= quiet * 1000:
+                    return max(0.0, (last - click) / 1000)
             if time.monotonic() > deadline:
                 return None
             await asyncio.sleep(0.2)
@@ -256,9 +261,9 @@ def summary(values, fmt="{:.2f}"):
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-async def run_k(browser, k, args, logdir):
-    result = {"visitors": k, "notebook": str(args.notebook), "max_rate": args.max_rate,
-              "load_average": os.getloadavg()[0]}
+async def run_k(browser, k, args, logdir, result):
+    """Measure ``k`` visitors into ``result`` (filled as it goes: a K cut short keeps what it measured)."""
+    result.update(visitors=k, notebook=str(args.notebook), max_rate=args.max_rate, load_average=os.getloadavg()[0])
     voila = Voila(args.notebook, args.config_dir, logdir)
     visitors = []
     try:
@@ -294,13 +299,20 @@ async def run_k(browser, k, args, logdir):
         pss_end, rss_end = voila.memory()
         rates, fps = [], []
         for (t0, i0, f0), (t1, i1, f1) in zip(start, end):
+            if None in (t0, t1, i0, i1) or t1 <= t0:
+                rates.append(None)
+                fps.append(None)
+                continue
             seconds = (t1 - t0) / 1000
-            rates.append(None if i0 is None or i1 is None else (i1 - i0) / seconds)
+            rates.append((i1 - i0) / seconds)
             fps.append((f1 - f0) / seconds)
         result.update(it_per_s=rates, frames_per_s=fps, play_pss_gb=[pss_start, pss_end],
                       play_pss_mean_gb=samples, play_server_rss_gb=rss_end)
         if args.screenshot:
-            await shown[0].page.screenshot(path=str(args.screenshot))
+            try:
+                await shown[0].page.screenshot(path=str(args.screenshot), timeout=60_000)
+            except Exception as exc:  # noqa: BLE001 - a screenshot must not cost the measurements
+                shown[0].errors.append(f"screenshot failed: {type(exc).__name__}")
 
         result["pause_click_s"] = list(await asyncio.gather(*(v.press("Pause") for v in shown)))
         result["pause_s"] = list(await asyncio.gather(*(v.pause_latency() for v in shown)))
@@ -357,10 +369,11 @@ async def main_async(args, logdir):
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             for k in args.visitors:
+                r = {}
                 try:
-                    r = await asyncio.wait_for(run_k(browser, k, args, logdir), args.budget)
+                    await asyncio.wait_for(run_k(browser, k, args, logdir, r), args.budget)
                 except asyncio.TimeoutError:
-                    r = {"visitors": k, "errors": {"all": [f"budget of {args.budget} s spent"]}}
+                    r.setdefault("errors", {})["all"] = [f"budget of {args.budget:.0f} s spent: measurements cut short"]
                 report(r)
                 results.append(r)
         finally:
