@@ -107,7 +107,7 @@ class Voila:
         env["JUPYTER_RUNTIME_DIR"] = str(logdir / "runtime")
         env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")   # kernels inherit it: one thread per visitor
         cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
-               f"--port={self.port}", "--Voila.port_retries=0", f"--Voila.config_file_paths={[str(config_dir)]!r}"]
+               f"--port={self.port}", "--Voila.port_retries=0", f"--Voila.config_file_paths={config_dir}"]
         self._log = open(self.logfile, "w")
         self.proc = subprocess.Popen(cmd, cwd=notebook.parent, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
