@@ -306,7 +306,7 @@ async def run_k(browser, k, args, logdir, result):
             seconds = (t1 - t0) / 1000
             rates.append((i1 - i0) / seconds)
             fps.append((f1 - f0) / seconds)
-        result.update(it_per_s=rates, frames_per_s=fps, play_pss_gb=[pss_start, pss_end],
+        result.update(play_seconds=args.play_seconds, it_per_s=rates, frames_per_s=fps, play_pss_gb=[pss_start, pss_end],
                       play_pss_mean_gb=samples, play_server_rss_gb=rss_end)
         if args.screenshot:
             try:
@@ -349,7 +349,9 @@ def report(r, file=sys.stdout):
     print(f"  kernel PSS GB at rest   {summary(rest, '{:.3f}')} (sum {sum(rest):.2f})", file=file)
     if "play_pss_mean_gb" in r:
         m = r["play_pss_mean_gb"]
-        print(f"  kernel PSS GB, Play     mean {m[0]:.3f} -> {m[-1]:.3f} (samples {', '.join(f'{x:.3f}' for x in m)})", file=file)
+        growth = 60e3 * (m[-1] - m[0]) / max(1e-9, r.get("play_seconds", 0))
+        print(f"  kernel PSS GB, Play     mean {m[0]:.3f} -> {m[-1]:.3f}, {growth:+.0f} MB/min, max "
+              f"{max(r['play_pss_gb'][1], default=float('nan')):.3f} (samples {', '.join(f'{x:.3f}' for x in m)})", file=file)
         print(f"  server RSS GB           {r.get('rest_server_rss_gb', float('nan')):.3f} at rest, "
               f"{r['play_server_rss_gb']:.3f} playing", file=file)
     if "play_cpu_percent" in r:
