@@ -404,17 +404,15 @@ def main():
     print(f"classroom load, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}, notebook {args.notebook.name}, Play window {args.play_seconds:.0f} s")
     loop = asyncio.new_event_loop()
-    task = None
     with tempfile.TemporaryDirectory(prefix="classroom-load-") as logdir:
+        task = loop.create_task(main_async(args, Path(logdir)))
+        for sig in (signal.SIGINT, signal.SIGTERM):   # cancel: every finally stops what it started
+            loop.add_signal_handler(sig, task.cancel)
         try:
-            task = loop.create_task(main_async(args, Path(logdir)))
-            loop.add_signal_handler(signal.SIGTERM, task.cancel)
             results = loop.run_until_complete(task)
-        except KeyboardInterrupt:
-            if task is not None:
-                task.cancel()
-                loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
-            raise
+        except asyncio.CancelledError:
+            print("interrupted: Voilà, its kernels and Chromium are stopped", file=sys.stderr)
+            sys.exit(130)
         finally:
             loop.close()
     if args.json:
