@@ -8,8 +8,9 @@ and reports:
 - time to dashboard: page requested -> the dashboard's Play button visible (median and max);
 - it/s per page: the iteration counter each page shows, over ``--play-seconds`` of everyone playing;
 - frames/s per page: animation frames in which the page painted its raster canvas;
-- Pause latency: the page receiving the click -> the last change of that page's iteration counter
-  (the run stopped), everyone clicking Pause at once; and how long each click took to reach its page;
+- Pause latency, everyone clicking Pause at once: the page receiving the click -> the last change of that
+  page's iteration counter (what the visitor sees), and -> its kernel going idle (CPU under 5 % of a
+  core: the run stopped); and how long each click took to reach its page;
 - kernel PSS per visitor (proportional set size: shared pages split between the kernels) at rest and at
   the start and end of Play; server RSS; kernels' CPU while everyone is paused (idle visitors);
 - page errors, dashboards that never showed, Voilà's IOPub timeouts.
@@ -148,6 +149,16 @@ class Voila:
             rss = float("nan")
         return pss, rss
 
+    def kernel_process(self, kernel_id):
+        """The kernel process whose connection file names ``kernel_id``, or None."""
+        for k in self.kernels():
+            try:
+                if kernel_id and kernel_id in " ".join(k.cmdline()):
+                    return k
+            except psutil.Error:
+                pass
+        return None
+
     def kernel_cpu_seconds(self):
         total = 0.0
         for k in self.kernels():
@@ -179,6 +190,8 @@ class Visitor:
         self.index, self.context, self.page = index, context, page
         self.errors: list[str] = []
         self.dashboard_s: float | None = None
+        self.kernel_id: str | None = None
+        self.clicked: dict[str, float] = {}   # button -> time.time() when the page received the click
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
                 and self.errors.append(f"console: {m.text}"))
@@ -194,6 +207,8 @@ class Visitor:
             await self.button("Play").wait_for(state="visible", timeout=max(1, timeout - (time.monotonic() - t0)) * 1000)
             await self.page.wait_for_function("() => window.__probe.watch()", timeout=10_000)
             self.dashboard_s = time.monotonic() - t0
+            self.kernel_id = await self.js("() => { const e = document.getElementById('jupyter-config-data');"
+                                           " return e ? JSON.parse(e.textContent).kernelId : null; }")
         except Exception as exc:  # noqa: BLE001 - a page that never shows its dashboard is a result
             self.errors.append(f"no dashboard after {time.monotonic() - t0:.0f} s: {type(exc).__name__}")
 
@@ -226,7 +241,10 @@ class Visitor:
         except Exception as exc:  # noqa: BLE001 - a page too busy to take a click is a result
             self.errors.append(f"{name} click not taken in {timeout:.0f} s: {type(exc).__name__}")
             return None
-        return None if received is None else max(0.0, received / 1000 - issued)
+        if received is None:
+            return None
+        self.clicked[name] = received / 1000
+        return max(0.0, received / 1000 - issued)
 
     async def changes_since(self, name):
         """(page clock ms, click time ms, changes of the counter after that click), or Nones."""
@@ -252,6 +270,35 @@ class Visitor:
 # --------------------------------------------------------------------------------------------------------
 # one K
 # --------------------------------------------------------------------------------------------------------
+async def kernel_activity(processes, clicked, quiet=2.0, busy=0.05, timeout=70.0):
+    """Sample the kernels' CPU every 0.25 s until ``clicked`` is set and every kernel has used less than
+    ``busy`` of a core for ``quiet`` s; return, per kernel, the time.time() its last busy interval ended
+    (None: still busy at ``timeout``, or no process)."""
+    previous = time.time()
+    deadline = time.monotonic() + timeout
+
+    def cpu(p):
+        try:
+            t = p.cpu_times()
+            return t.user + t.system
+        except (psutil.Error, AttributeError):
+            return None
+    last = [cpu(p) for p in processes]
+    busy_until = [previous] * len(processes)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.25)
+        now = time.time()
+        for i, p in enumerate(processes):
+            c = cpu(p)
+            if c is not None and last[i] is not None and (c - last[i]) / (now - previous) > busy:
+                busy_until[i] = now
+            last[i] = c
+        previous = now
+        if clicked.is_set() and all(now - b >= quiet for b in busy_until):
+            return [b if p is not None else None for b, p in zip(busy_until, processes)]
+    return [None] * len(processes)
+
+
 def summary(values, fmt="{:.2f}"):
     values = [v for v in values if v is not None]
     if not values:
@@ -314,8 +361,14 @@ async def run_k(browser, k, args, logdir, result):
             except Exception as exc:  # noqa: BLE001 - a screenshot must not cost the measurements
                 shown[0].errors.append(f"screenshot failed: {type(exc).__name__}")
 
+        clicked = asyncio.Event()
+        trace = asyncio.create_task(kernel_activity([voila.kernel_process(v.kernel_id) for v in shown], clicked))
         result["pause_click_s"] = list(await asyncio.gather(*(v.press("Pause") for v in shown)))
+        clicked.set()
         result["pause_s"] = list(await asyncio.gather(*(v.pause_latency() for v in shown)))
+        busy_until = await trace
+        result["kernel_pause_s"] = [None if b is None or "Pause" not in v.clicked else max(0.0, b - v.clicked["Pause"])
+                                    for v, b in zip(shown, busy_until)]
         cpu0, t0 = voila.kernel_cpu_seconds(), time.monotonic()
         await asyncio.sleep(3)
         result["idle_cpu_percent"] = 100 * (voila.kernel_cpu_seconds() - cpu0) / (time.monotonic() - t0) / len(shown)
@@ -341,10 +394,11 @@ def report(r, file=sys.stdout):
     print(f"  raster frames/s         {summary(r.get('frames_per_s', []), '{:.1f}')}", file=file)
     print(f"  click -> page got it s  Play {summary(r.get('play_click_s', []))}, Pause {summary(r.get('pause_click_s', []))}",
           file=file)
+    print(f"  Pause -> kernel idle s  {summary(r.get('kernel_pause_s', []))} (its CPU under 5 % of a core)", file=file)
     pauses = r.get("pause_s", [])
     stuck = sum(p is None for p in pauses)
     stuck = f", {stuck} not stopped 60 s after the click or never clicked" if stuck else ""
-    print(f"  Pause -> stopped s      {summary(pauses)}{stuck}", file=file)
+    print(f"  Pause -> page stopped s {summary(pauses)}{stuck}", file=file)
     rest = r.get("rest_pss_gb") or []
     print(f"  kernel PSS GB at rest   {summary(rest, '{:.3f}')} (sum {sum(rest):.2f})", file=file)
     if "play_pss_mean_gb" in r:
