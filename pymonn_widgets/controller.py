@@ -21,6 +21,9 @@ from collections import defaultdict
 import numpy as np
 import torch
 
+from pymonntorch_core import ArgumentError, StateError
+from pymonntorch_core.checks import check_bool, check_index, check_int, check_number
+
 from .changelog import Change, ChangeLog, object_path
 from .sources import GroupSources, SampleCursor, event_cursor, find_sources, is_dashboard_behavior
 
@@ -31,6 +34,9 @@ log = logging.getLogger(__name__)
 _CHUNK_SECONDS = 0.01      # one chunk of iterations between two yields to the event loop
 _YIELDS = 8                # loop turns given after each chunk: a comm message needs several to be handled
 _MAX_CHUNK = 10_000
+MAX_STEPS = 1_000_000          # most iterations one Step, run(n) or play(n) may ask for... per Step
+MAX_RUN = 100_000_000          # ... and per run(n) / play(n)
+MAX_SPEED = 1e9                # the highest speed limit (it/s)
 
 
 class Controller:
@@ -64,17 +70,19 @@ class Controller:
     def __init__(self, net, *, variable=None, spike=None, max_samples=2000, frame_rate=30.0,
                  threads=1):
         if not getattr(net, "_initialized", False):
-            raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
+            raise ArgumentError("Controller.net: the network must be initialised (call net.initialize()) first",
+                                owner="Controller", argument="net")
         self.net = net
-        self.frame_rate = float(frame_rate)
-        self.threads = threads
+        self.frame_rate = check_number("Controller", "frame_rate", frame_rate, min=0.1, max=1000)
+        max_samples = check_int("Controller", "max_samples", max_samples, min=1)
+        self.threads = None if threads is None else check_int("Controller", "threads", threads, min=1, max=1024)
         self.sources: dict[int, GroupSources] = {}
         for ng in net.NeuronGroups:
             self.sources[id(ng)] = find_sources(ng, variable, spike, max_samples)
         self._snapshot = net.snapshot()
         self.log = ChangeLog(net.iteration)
-        self.steps_per_step = 1
-        self.speed_limit: float | None = None
+        self._steps_per_step = 1
+        self._speed_limit: float | None = None
         self.error = ""
         self.exception: BaseException | None = None
         self.rate = 0.0
@@ -89,6 +97,27 @@ class Controller:
         self._running = False
         self._last_frame = 0.0
         self._rate_mark = (time.perf_counter(), net.iteration)
+
+    # --- settings (checked against the kernel's own bounds, whatever a page sends) -------------
+    @property
+    def steps_per_step(self) -> int:
+        """Iterations one Step runs (1 to ``MAX_STEPS``)."""
+        return self._steps_per_step
+
+    @steps_per_step.setter
+    def steps_per_step(self, value):
+        self._steps_per_step = check_int("Controller", "steps_per_step", value, min=1, max=MAX_STEPS)
+
+    @property
+    def speed_limit(self) -> float | None:
+        """Most iterations per second during a Play, or None (unlimited; 0 means the same)."""
+        return self._speed_limit
+
+    @speed_limit.setter
+    def speed_limit(self, value):
+        if value is not None:
+            value = check_number("Controller", "speed_limit", value, min=0, max=MAX_SPEED) or None
+        self._speed_limit = value
 
     # --- events ------------------------------------------------------------------------------
     def on(self, event: str, callback):
@@ -167,9 +196,9 @@ class Controller:
     def run(self, n: int):
         """Run ``n`` iterations now, blocking; views update during the run. Re-raises a behavior error
         after pausing (state and records are kept; the next run continues the failed iteration)."""
-        n = _positive("run", n)
+        n = _positive("run", n, MAX_RUN)
         if self._running:
-            raise RuntimeError("Controller.run: a Play is going on; pause() first")
+            raise StateError("Controller.run: a Play is going on; pause() first")
         self._clear_error()
         self._running, self._stop = True, False
         self.progress = (0, n)
@@ -193,7 +222,7 @@ class Controller:
     def step(self, n: int | None = None):
         """Pause, then run ``n`` (default ``steps_per_step``) iterations at once."""
         self.pause()
-        n = self.steps_per_step if n is None else _positive("step", n)
+        n = self.steps_per_step if n is None else _positive("step", n, MAX_STEPS)
         self._clear_error()
         self._simulate(n)
         self.frame()
@@ -205,12 +234,12 @@ class Controller:
             self._stop = False           # a Pause not yet taken effect is cancelled
             return self._task
         if iterations is not None:
-            iterations = _positive("play", iterations)
+            iterations = _positive("play", iterations, MAX_RUN, "iterations")
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            raise RuntimeError("Controller.play: needs a running asyncio event loop (a Jupyter kernel has one); "
-                               "in scripts use run(n)") from None
+            raise StateError("Controller.play: needs a running asyncio event loop (a Jupyter kernel has one); "
+                             "in scripts use run(n)") from None
         self._clear_error()
         self._running, self._stop = True, False
         self.progress = None if iterations is None else (0, iterations)
@@ -286,7 +315,10 @@ class Controller:
     def set_parameter(self, obj, key: int, name: str, value):
         """Set parameter ``name`` of ``obj.behavior[key]`` (validated by the core; raises
         ``ArgumentError``); applies from the next iteration, and is logged."""
-        behavior = obj.behavior[key]
+        behavior = self._behavior("set_parameter", obj, key)
+        if not isinstance(name, str):
+            raise ArgumentError(f"Controller.set_parameter.name: must be a parameter name (str), got {name!r}",
+                                owner="Controller.set_parameter", argument="name")
         old = behavior.set_parameter(name, value)
         new = getattr(behavior, name)
         new = new.item() if hasattr(new, "item") else new
@@ -295,9 +327,23 @@ class Controller:
 
     def set_enabled(self, obj, key: int, enabled: bool):
         """Enable or disable ``obj.behavior[key]`` from the next iteration (logged)."""
-        behavior = obj.behavior[key]
-        old, behavior.behavior_enabled = behavior.behavior_enabled, bool(enabled)
-        self._log(obj, key, "behavior_enabled", old, bool(enabled))
+        behavior = self._behavior("set_enabled", obj, key)
+        enabled = check_bool("Controller.set_enabled", "enabled", enabled)
+        old, behavior.behavior_enabled = behavior.behavior_enabled, enabled
+        self._log(obj, key, "behavior_enabled", old, enabled)
+
+    def _behavior(self, method, obj, key):
+        """``obj.behavior[key]`` after checking that ``obj`` is part of the network and ``key`` a key of its
+        tunable behaviors."""
+        owner = f"Controller.{method}"
+        if not any(obj is o for o in self.objects()):
+            raise ArgumentError(f"{owner}.obj: must be a group of this network or the network, got {obj!r:.60}",
+                                owner=owner, argument="obj")
+        keys = [k for k, _ in self.tunable_behaviors(obj)]
+        if isinstance(key, bool) or not isinstance(key, int) or key not in keys:
+            raise ArgumentError(f"{owner}.key: must be one of the behavior keys {keys} of {obj.tags[0]!r}, "
+                                f"got {key!r:.60}", owner=owner, argument="key")
+        return obj.behavior[key]
 
     def _log(self, obj, key, name, old, new):
         if old == new:
@@ -320,11 +366,18 @@ class Controller:
         for obj in self.objects():
             if obj.tags[0] == tag:
                 return obj
-        raise KeyError(f"no group tagged {tag!r}")
+        tags = [o.tags[0] for o in self.objects()]
+        raise ArgumentError(f"Controller.find.tag: must be one of {tags}, got {tag!r:.60}",
+                            owner="Controller.find", argument="tag")
 
     def select_group(self, group):
         """Select a group (an object or its tag) for the parameter panel and the plots."""
-        group = self.find(group) if isinstance(group, str) else group
+        found = [o for o in self.objects() if o is group or (isinstance(group, str) and o.tags[0] == group)]
+        if not found:
+            tags = [o.tags[0] for o in self.objects()]
+            raise ArgumentError(f"Controller.select_group.group: must be a group of this network or one of the "
+                                f"tags {tags}, got {group!r:.60}", owner="Controller.select_group", argument="group")
+        group = found[0]
         if group is self.selected_group:
             return
         self.selected_group = group
@@ -335,24 +388,21 @@ class Controller:
 
     def select_neuron(self, index: int):
         """Show neuron ``index`` of the plotted group first in the voltage plot."""
-        size = getattr(self.plot_group, "size", 0)
-        index = int(index)
-        if not 0 <= index < size:
-            raise ValueError(f"Controller.select_neuron: index must lie in [0, {size}), got {index}")
+        index = check_index("Controller.select_neuron", "index", index, getattr(self.plot_group, "size", 0))
         self.selected_neurons = [index, *[i for i in self.selected_neurons if i != index]][:5]
         self._emit("selection")
 
     def select_neurons(self, indices):
         """Show these neurons (up to 8, indices into the plotted group) in the voltage plot."""
         size = getattr(self.plot_group, "size", 0)
+        if not isinstance(indices, (list, tuple)) or not 1 <= len(indices) <= 8:
+            raise ArgumentError(f"Controller.select_neurons.indices: must be a list of 1 to 8 neuron indices, got "
+                                f"{indices!r:.60}", owner="Controller.select_neurons", argument="indices")
         chosen = []
         for index in indices:
-            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
-                raise ValueError(f"Controller.select_neurons: indices must be ints in [0, {size}), got {index!r}")
+            index = check_index("Controller.select_neurons", "indices", index, size)
             if index not in chosen:
                 chosen.append(index)
-        if not 1 <= len(chosen) <= 8:
-            raise ValueError(f"Controller.select_neurons: choose 1 to 8 neurons, got {len(chosen)}")
         self.selected_neurons = chosen
         self._emit("selection")
 
@@ -390,10 +440,9 @@ class Controller:
         return self.log.to_python(until=self.net.iteration)
 
 
-def _positive(name, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"Controller.{name}: must be a positive int number of iterations, got {n!r}")
-    return n
+def _positive(name, n, most, argument="n"):
+    return check_int(f"Controller.{name}", argument, n, min=1, max=most,
+                     expected=f"a positive int number of iterations (at most {most:,})")
 
 
 def _next_chunk(size, seconds):

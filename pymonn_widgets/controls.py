@@ -6,6 +6,10 @@ import time
 
 import ipywidgets as w
 
+from pymonntorch_core import ArgumentError
+
+from .controller import MAX_RUN, MAX_SPEED, MAX_STEPS
+
 __all__ = ["RunControls"]
 
 
@@ -24,11 +28,11 @@ class RunControls(w.VBox):
         self.pause_button = w.Button(description="Pause", tooltip="Pause", **button)
         self.step_button = w.Button(description="Step", tooltip="Step", **button)
         self.reset_button = w.Button(description="Reset", tooltip="Reset", **button)
-        self.steps = w.BoundedIntText(value=controller.steps_per_step, min=1, max=1_000_000, description="steps/step",
+        self.steps = w.BoundedIntText(value=controller.steps_per_step, min=1, max=MAX_STEPS, description="steps/step",
                                       style={"description_width": "initial"}, layout=w.Layout(width="9em"))
-        self.speed = w.BoundedFloatText(value=0, min=0, max=1e9, description="max it/s", tooltip="0: unlimited",
+        self.speed = w.BoundedFloatText(value=0, min=0, max=MAX_SPEED, description="max it/s", tooltip="0: unlimited",
                                         style={"description_width": "initial"}, layout=w.Layout(width="12em"))
-        self.run_count = w.BoundedIntText(value=1000, min=1, max=100_000_000, description="N",
+        self.run_count = w.BoundedIntText(value=1000, min=1, max=MAX_RUN, description="N",
                                           style={"description_width": "initial"}, layout=w.Layout(width="9em"))
         self.run_button = w.Button(description="Run N", tooltip="Run N iterations", **button)
         self.iteration = w.HTML()
@@ -47,6 +51,9 @@ class RunControls(w.VBox):
         self.run_button.on_click(lambda _: controller.play(self.run_count.value))
         self.steps.observe(self._on_steps, "value")
         self.speed.observe(self._on_speed, "value")
+        self.run_count.observe(self._on_run_count, "value")
+        for box, low, high in ((self.steps, 1, MAX_STEPS), (self.speed, 0, MAX_SPEED), (self.run_count, 1, MAX_RUN)):
+            box.observe(lambda change, low=low, high=high: self._keep_bounds(change.owner, low, high), ["min", "max"])
         controller.on("state", self.update)
         super().__init__([
             w.HBox([self.play_button, self.pause_button, self.step_button, self.reset_button, self.steps, self.speed]),
@@ -56,11 +63,29 @@ class RunControls(w.VBox):
         self.add_class("pymonn-controls")
         self.update()
 
+    # Page values are checked by the controller against the kernel's own bounds; a refused one is
+    # replaced by the kernel's value, so the page shows what the kernel uses.
     def _on_steps(self, change):
-        self.controller.steps_per_step = int(change.new)
+        try:
+            self.controller.steps_per_step = change.new
+        except ArgumentError:
+            change.owner.value = self.controller.steps_per_step
 
     def _on_speed(self, change):
-        self.controller.speed_limit = float(change.new) or None
+        try:
+            self.controller.speed_limit = change.new
+        except ArgumentError:
+            change.owner.value = self.controller.speed_limit or 0.0
+
+    def _on_run_count(self, change):
+        if isinstance(change.new, bool) or not isinstance(change.new, int) or not 1 <= change.new <= MAX_RUN:
+            change.owner.value = 1000
+
+    @staticmethod
+    def _keep_bounds(box, low, high):
+        """Bounds sent by the page are not the kernel's: put the kernel's back."""
+        if (box.min, box.max) != (low, high):
+            box.min, box.max = low, high
 
     max_rate = 10.0   # readout updates a second during a run (each one re-lays out the page a little)
 

@@ -5,6 +5,8 @@ import pathlib
 
 import ipywidgets as w
 
+from pymonntorch_core import ArgumentError
+
 from .controller import Controller
 from .controls import RunControls
 from .graph import NetworkGraph
@@ -41,7 +43,7 @@ class Dashboard(w.VBox):
         self.controls = RunControls(controller)
         self.voltage = VoltagePlot(controller, window=window, layout=w.Layout(width="50%"))
         self.raster = RasterPlot(controller, window=window, layout=w.Layout(width="50%"))
-        self.graph.observe(lambda change: change.new and controller.select_group(change.new), "selected")
+        self.graph.observe(self._on_group, "selected")
         self.graph.observe(self._on_synapse, "selected_synapse")
         controller.on("selection", self._on_selection)
         self.export = self._export_bar()
@@ -54,6 +56,14 @@ class Dashboard(w.VBox):
         self.add_class("pymonn-dashboard")
 
     # --- linking -----------------------------------------------------------------------------
+    def _on_group(self, change):
+        if not change.new:
+            return
+        try:
+            self.controller.select_group(change.new)
+        except ArgumentError:  # a tag the page made up: show the kernel's selection again
+            self.graph.selected = self.controller.plot_group.tags[0]
+
     def _on_synapse(self, change):
         found = [sg for sg in self.controller.net.SynapseGroups if sg.tags[0] == change.new]
         if found:
@@ -67,10 +77,10 @@ class Dashboard(w.VBox):
     def _export_bar(self):
         png = w.Button(description="Voltage PNG", icon="download", tooltip="Download the voltage plot as PNG")
         svg = w.Button(description="Voltage SVG", icon="download", tooltip="Download the voltage plot as SVG")
-        raster = w.Button(description="Raster PNG", icon="download", tooltip="Write raster.png next to the notebook")
+        raster = w.Button(description="Raster PNG", icon="download", tooltip="Download the raster as PNG")
         png.on_click(lambda _: self.voltage.figure.save_png("voltage.png"))
         svg.on_click(lambda _: self.voltage.figure.save_svg("voltage.svg"))
-        raster.on_click(lambda _: self.raster.save_png("raster.png"))
+        raster.on_click(lambda _: self.raster.download_png("raster.png"))
         return w.HBox([png, svg, raster])
 
     # --- shortcuts ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ window) typed-array work plus one ``drawImage``, whatever the spike count.
 """
 from __future__ import annotations
 
-import base64
+import logging
+import numbers
 import pathlib
 import time
 import uuid
@@ -16,7 +17,11 @@ import anywidget
 import numpy as np
 import traitlets
 
+from pymonntorch_core import ArgumentError
+
 __all__ = ["RasterPlot", "encode_events"]
+
+log = logging.getLogger(__name__)
 
 JS = pathlib.Path(__file__).parent / "js"
 
@@ -51,7 +56,6 @@ class RasterPlot(anywidget.AnyWidget):
         self.controller = controller
         self.sent_events = 0       # events sent since the last start (for tests and measurements)
         self.sent_bytes = 0
-        self._png_path = None
         self._in_flight = 0          # event messages the page has not drawn yet
         self._acked = False          # has a page ever acknowledged a frame? (else: no view, no pacing)
         self._last_send = 0.0
@@ -118,20 +122,29 @@ class RasterPlot(anywidget.AnyWidget):
             self.selected_neuron = -1
 
     def _on_click(self, change):
-        if change.new >= 0 and change.new < self.neurons and self.controller is not None:
+        if change.new == -1 or self.controller is None:
+            return
+        try:
             self.controller.select_neuron(change.new)
+        except ArgumentError as error:  # a forged index: show the kernel's selection again
+            log.warning("pymonn_widgets: %s", error)
+            self.selected_neuron = -1
 
-    def save_png(self, path):
-        """Ask the page for the canvas as PNG and write it to ``path`` when it arrives."""
-        self._png_path = pathlib.Path(path)
-        self.send({"type": "png"})
+    def download_png(self, filename="raster.png"):
+        """Let the browser download the canvas as a PNG (the page saves it; the kernel writes no file).
+        ``Dashboard.save_figure(path)`` writes a figure from Python."""
+        self.send({"type": "png", "filename": str(filename)})
 
     def _on_msg(self, widget, content, buffers):
-        if isinstance(content, dict) and content.get("type") == "drawn":
-            self._acked = True
-            self._in_flight = max(0, self._in_flight - int(content.get("count", 1)))
+        """The page only acknowledges drawn frames: ``{"type": "drawn", "count": k}`` with
+        ``1 <= k <=`` the frames the kernel has sent and not yet seen acknowledged; anything else is
+        ignored (nothing the page sends is ever written anywhere)."""
+        if not isinstance(content, dict) or content.get("type") != "drawn":
             return
-        if isinstance(content, dict) and content.get("type") == "png" and self._png_path is not None:
-            data = content.get("data", "")
-            self._png_path.write_bytes(base64.b64decode(data.split(",", 1)[-1]))
-            self._png_path = None
+        count = content.get("count")
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral) or not 1 <= count <= self._in_flight:
+            log.warning("pymonn_widgets: RasterPlot ignored a 'drawn' message with count %.40r (in flight: %d)",
+                        count, self._in_flight)
+            return
+        self._acked = True
+        self._in_flight -= int(count)

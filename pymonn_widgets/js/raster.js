@@ -187,7 +187,13 @@ function render({ model, el }) {
   });
   store.listeners.add(schedule);
   const onMessage = (msg) => {
-    if (msg.type === "png") { draw(); model.send({ type: "png", data: canvas.toDataURL("image/png") }); }
+    if (msg.type === "png") {   // the browser downloads the picture; nothing goes back to the kernel
+      draw();
+      const link = document.createElement("a");
+      link.href = canvas.toDataURL("image/png");
+      link.download = String(msg.filename || "raster.png");
+      link.click();
+    }
   };
   model.on("msg:custom", onMessage);
   const names = ["change:window", "change:neurons", "change:marks", "change:selected_neuron",
