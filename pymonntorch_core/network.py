@@ -1,6 +1,7 @@
 """Network: the container of all groups, the execution order of behaviors, and the run loop."""
 import time
 import warnings
+from warnings import warn
 
 import torch
 
@@ -9,6 +10,7 @@ from .checks import available_memory, check_int
 from .errors import ArgumentError, PymonnWarning, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
+from .observers import Observer
 from .recorder import Recorder
 from .snapshot import load_snapshot, restore_snapshot, save_snapshot, take_snapshot
 
@@ -52,7 +54,8 @@ class Network(NetworkObject):
         self._initialized = False
         self._changed_since_initialize = False
         self._interrupted = None
-        super().__init__(self, "Network_1" if tag is None else tag, behavior)
+        self.observers = []
+        super().__init__(self, tag, behavior)
 
     # --- structure -------------------------------------------------------------------------
     def _schedule(self, key, parent, behavior):
@@ -65,13 +68,25 @@ class Network(NetworkObject):
             if not (entry[1] is parent and entry[2] is behavior)
         ]
 
-    def _add_structure(self, obj, kind_list):
-        kind_list.append(obj)
+    def _add_structure(self, obj, kind_list=None):
+        """List ``obj``; a NeuronGroup or SynapseGroup (given ``kind_list``) is also ``net.<tag>``."""
         self.Structures.append(obj)
-        if not hasattr(self, obj.tags[0]):
-            setattr(self, obj.tags[0], obj)
+        if kind_list is not None:
+            kind_list.append(obj)
+            self._name_structure(obj)
         self._changed_since_initialize = self._initialized
         self._index_synapses()
+
+    def _name_structure(self, obj):
+        """``net.<tag>`` is the last group with that first tag; the network's own names are kept."""
+        tag, current = obj.tags[0], vars(self).get(obj.tags[0])
+        if not hasattr(self, tag) or isinstance(current, NetworkObject) and current is not self:
+            setattr(self, tag, obj)
+
+    @property
+    def sub_structures(self):
+        """The structures whose ``parent_structure`` is the network (not part of another)."""
+        return [obj for obj in self.Structures if obj.parent_structure is self]
 
     def _index_synapses(self):
         """Rebuild every group's afferent/efferent synapse lists (groups created in any order)."""
@@ -88,6 +103,9 @@ class Network(NetworkObject):
         """The network, then every group in creation order."""
         return [self, *self.Structures]
 
+    def clear_tag_cache(self):
+        """Nothing to clear: lookups are never cached (kept for code written for pymonntorch)."""
+
     def all_behaviors(self):
         """Every behavior of every object, in execution order."""
         return [b for _, _, b in self.sorted_behavior_execution_list]
@@ -97,6 +115,32 @@ class Network(NetworkObject):
         for obj in self.Structures:
             result.extend(obj.search(key))
         return result
+
+    # --- observers -------------------------------------------------------------------------
+    def add_observer(self, target, length, key=None):
+        """A new ``Observer`` recording channels of ``target`` (a group or the network) into rings of
+        ``length`` samples, after the behaviors at ``key`` (default: after all). Observers are not
+        behaviors: lookups, ``repr`` and snapshots never see them; add and remove them at any time."""
+        if target is not self and not any(target is s for s in self.Structures):
+            raise ArgumentError(f"{self._label()}.add_observer.target: must be this network or one of its groups, "
+                                f"got {describe(target)}")
+        observer = Observer(target, length, key)
+        self.observers.append(observer)
+        return observer
+
+    def remove_observer(self, observer):
+        """Stop and forget ``observer`` (nothing happens when it was already removed)."""
+        self.observers = [o for o in self.observers if o is not observer]
+
+    def _plan(self, times=None):
+        """``(behavior, parent, forward)`` in run order, with the observers after their keys; with a
+        ``times`` dict, each behavior's forward also adds its milliseconds there."""
+        entries = [(k, b, p) for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
+        if self.observers:
+            entries += [(o.key, o, o.target) for o in self.observers]
+            entries.sort(key=lambda e: e[0])    # stable: observers after the behaviors of their key
+        return [(b, p, b.forward if times is None or b in self.observers else _timed(b.forward, k, times))
+                for k, b, p in entries]
 
     # --- lifecycle -------------------------------------------------------------------------
     def initialize(self, info=True, warnings=True, storage_manager=None):
@@ -122,27 +166,29 @@ class Network(NetworkObject):
                 behavior.check_unused_attrs()
         self._initialized = True
         self._changed_since_initialize = False
+        for observer in self.observers:
+            observer.clear()
         if info:
             print(self)
         if storage_manager is not None:
             storage_manager.save_param("info", str(self))
 
-    def check_unique_tags(self, warn=True):
-        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...)."""
+    def check_unique_tags(self, warnings=True):
+        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...), warning if ``warnings``."""
         seen = []
         for ng in self.NeuronGroups:
             first = ng.tags[0]
             if first in seen:
                 new = first + chr(97 + seen.count(first))
-                if warn:
-                    warnings.warn(
+                if warnings:
+                    warn(
                         f"NeuronGroup tag {first!r} is already used; renamed to {new!r} "
                         f"(give groups distinct tags, extra tags after a comma)",
                         PymonnWarning,
                         stacklevel=3,
                     )
                 ng.tags[0] = new
-                ng.tags.insert(1, first)
+                ng.tags.append(first)
             seen.append(first)
 
     def simulate_iteration(self, measure_behavior_execution_time=False):
@@ -158,6 +204,9 @@ class Network(NetworkObject):
                             disable_recording=False, batch_progress_update_func=None):
         """Run ``iterations`` iterations, in batches of ``batch_size`` (-1: one batch).
 
+        After each batch ``batch_progress_update_func(percent, net)`` is called; the last batch takes
+        the remainder (10 iterations in batches of 3: 3, 3 and 4, reported at 33.3, 66.7, 100 %).
+
         ``measure_block_time`` prints each batch's duration and returns the last one in ms;
         ``disable_recording`` pauses every recorder for this call. If a behavior raises, the
         exception carries a note naming it, its object and the iteration; state and records are
@@ -170,7 +219,7 @@ class Network(NetworkObject):
         self._check_runnable()
         if batch_size == -1 or batch_size >= iterations:
             batch_size = max(iterations, 1)
-        batches = -(-iterations // batch_size)
+        batches = max(iterations // batch_size, 1)
         self._prepare_recorders(iterations)
         elapsed_ms = None
         objects = self.all_objects()
@@ -180,7 +229,7 @@ class Network(NetworkObject):
                 obj.recording = False
         try:
             for number in range(1, batches + 1):
-                size = min(batch_size, iterations - (number - 1) * batch_size)
+                size = batch_size if number < batches else iterations - (number - 1) * batch_size
                 start = time.perf_counter()
                 self._run(size)
                 elapsed_ms = (time.perf_counter() - start) * 1000
@@ -232,8 +281,7 @@ class Network(NetworkObject):
         """The inner loop: ``iterations`` iterations of every enabled behavior in order; with a
         ``times`` dict, also the milliseconds each behavior key took."""
         self._check_runnable()
-        plan = [(b, p, b.forward if times is None else _timed(b.forward, k, times))
-                for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
+        plan = self._plan(times)
         if iterations and self._interrupted is not None:
             resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
                            and e[1] is self._interrupted[1]), len(plan))
@@ -267,7 +315,8 @@ class Network(NetworkObject):
             behavior, parent = plan[done][0], plan[done][1]
             self._interrupted = (behavior, parent)
             if isinstance(error, Exception):
-                key = next(k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent)
+                key = next((k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent),
+                           getattr(behavior, "key", None))
                 error.add_note(
                     f"raised in {behavior!r} (key {key}) of {parent._label()} at iteration "
                     f"{self._iteration}; state and records are kept, and the next "

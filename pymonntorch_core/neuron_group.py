@@ -73,6 +73,9 @@ class NeuronGroup(NetworkObject):
             return {0: dimension, **behavior}
         return behavior
 
+    def _register(self):
+        """Joins the network at the end of __init__, once tagged (see there)."""
+
     def vector(self, mode="zeros", scale=None, density=None, plot=False, dtype=None):
         """A new ``(size,)`` tensor: ``mode`` is "zeros", "ones", a number, "uniform", "normal(0, 1)",
         "randn", "randint(0, 5)", ...; ``density`` keeps each entry with that probability."""
@@ -99,7 +102,8 @@ class NeuronDimension(Behavior):
     """Lays a NeuronGroup out on a ``width x height x depth`` grid (x fastest) and sets its size.
 
     Pass it as the group's size: ``NeuronGroup(size=NeuronDimension(20, 10), ...)``. The group gets
-    ``width``, ``height``, ``depth`` and float coordinate vectors ``x``, ``y``, ``z``.
+    ``width``, ``height``, ``depth`` and float coordinate vectors ``x``, ``y``, ``z``, centred on 0
+    (width 3 gives x = -1, 0, 1; height 2 gives y = -0.5, 0.5); ``centered=False`` counts 0, 1, ...
     """
 
     initialize_on_init = True
@@ -119,6 +123,26 @@ class NeuronDimension(Behavior):
         neurons.x = index % width
         neurons.y = torch.div(index, width, rounding_mode="floor") % height
         neurons.z = torch.div(index, width * height, rounding_mode="floor") % depth
+        if self.parameter("centered", True):
+            neurons.x -= (width - 1) / 2
+            neurons.y -= (height - 1) / 2
+            neurons.z -= (depth - 1) / 2
+
+    def move(self, x=0, y=0, z=0):
+        """Shift the group's coordinates by ``(x, y, z)``; returns this behavior."""
+        neurons = self.owner
+        neurons.x += x
+        neurons.y += y
+        neurons.z += z
+        return self
+
+    def scale(self, x=1, y=1, z=1):
+        """Stretch the group's coordinates by ``(x, y, z)``; returns this behavior."""
+        neurons = self.owner
+        neurons.x *= x
+        neurons.y *= y
+        neurons.z *= z
+        return self
 
     def tunable_parameters(self):
         return []

@@ -141,6 +141,11 @@ def check_snapshot(net, snapshot):
                 raise _refuse(f"{path} ({part!r}): {why}")
 
 
+def _writable(tensor):
+    """False for views that repeat memory (``expand``: stride 0), which ``copy_`` cannot fill."""
+    return tensor.layout == torch.strided and all(s or n <= 1 for s, n in zip(tensor.stride(), tensor.shape))
+
+
 def restore_snapshot(net, snapshot):
     """Put ``net`` back into the state of ``snapshot`` (taken from a network of the same structure);
     checks the whole snapshot first and changes nothing if it does not fit."""
@@ -153,7 +158,7 @@ def restore_snapshot(net, snapshot):
             delattr(part, name)
         for name, value in values.items():
             current = vars(part).get(name)
-            if isinstance(current, torch.Tensor):
+            if isinstance(current, torch.Tensor) and _writable(current):
                 current.copy_(value)
             else:
                 setattr(part, name, value.clone().to(part.device or value.device)

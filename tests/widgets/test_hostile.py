@@ -64,33 +64,38 @@ def test_forged_run_counts_are_refused(dash):
     assert dash.controls.run_count.min == 1 and dash.controls.run_count.value >= 1
 
 
-# --- the raster: acknowledgements and downloads --------------------------------------------------
-@pytest.mark.parametrize("count", [-10**9, 0, 10**9, "1", None, 1.5, float("nan"), True, [1]])
-def test_forged_drawn_acknowledgements_cannot_hold_frames_back(dash, count):
-    raster = dash.raster
-    raster._acked, raster._in_flight = True, 2
-    forge_custom(raster, {"type": "drawn", "count": count})
-    assert raster._in_flight == 2
-    forge_custom(raster, {"type": "drawn", "count": 2})
-    assert raster._in_flight == 0 and raster.ready()
+# --- the plots: acknowledgements and downloads ---------------------------------------------------
+@pytest.mark.parametrize("content", [{"type": "drawn", "count": -10**9}, {"type": "drawn", "count": "x"},
+                                     {"type": "png", "data": "aW1wb3J0IG9z"}, {"type": "hello", "now": -1},
+                                     "drawn", None, [1, 2], {"type": {"a": 1}}])
+def test_forged_plot_messages_cannot_hold_frames_back_or_write(dash, content):
+    plots = dash.plots
+    forge_custom(plots, content, [b"\x00" * 16])
+    sent = plots.frames_sent
+    for _ in range(2):  # frames keep flowing as the page acknowledges them
+        forge_custom(plots, {"type": "drawn", "count": 1})
+        dash.controller.run(3)
+    assert plots.frames_sent > sent
 
 
-def test_raster_png_is_downloaded_by_the_page_and_a_forged_reply_writes_nothing(dash):
+def test_the_figure_is_downloaded_by_the_page_and_a_forged_reply_writes_nothing(dash):
     sent = []
-    dash.raster.send = lambda content, buffers=None: sent.append(content)
-    button = next(b for b in dash.export.children if b.description == "Raster PNG")
+    dash.plots.send = lambda content, buffers=None: sent.append((content, buffers))
+    button = next(b for b in dash.export.children if b.description == "Save figure")
     button.click()
-    assert sent == [{"type": "png", "filename": "raster.png"}]
-    forge_custom(dash.raster, {"type": "png", "data": "data:image/png;base64,aW1wb3J0IG9z"})
-    forge_custom(dash.raster, {"type": "png", "path": "/tmp/x", "data": "AAAA"}, [b"\x00" * 10])
+    (content, buffers), = sent
+    assert content == {"type": "download", "filename": "dashboard.png", "mime": "image/png"}
+    assert buffers[0][:8] == b"\x89PNG\r\n\x1a\n"
+    forge_custom(dash.plots, {"type": "png", "data": "data:image/png;base64,aW1wb3J0IG9z"})
+    forge_custom(dash.plots, {"type": "download", "filename": "/tmp/x", "data": "AAAA"}, [b"\x00" * 10])
     # the dash fixture asserts that no file appeared
 
 
 def test_forged_neuron_clicks_are_checked(dash):
     before = list(dash.controller.selected_neurons)
-    forge_state(dash.raster, selected_neuron=10**6)
-    assert dash.controller.selected_neurons == before and dash.raster.selected_neuron == -1
-    forge_state(dash.raster, selected_neuron=3)
+    forge_state(dash.plots, selected_neuron=10**6)
+    assert dash.controller.selected_neurons == before
+    forge_state(dash.plots, selected_neuron=3)
     assert dash.controller.selected_neurons[0] == 3
 
 
@@ -204,24 +209,24 @@ class _Recorder:
 # --- any forged message -------------------------------------------------------------------------------
 _HOSTILE = st.one_of(st.none(), st.booleans(), st.integers(-10**13, 10**13), st.floats(allow_nan=True),
                      st.sampled_from(["nan", "False", "-5", "", "<script>", "../../x"]), st.lists(st.integers(), max_size=2))
-_TARGETS = ["speed", "steps", "run_count", "raster", "group", "graph", "slider"]
-_TRAITS = ["value", "min", "max", "index", "selected", "selected_neuron", "count"]
+_TARGETS = ["speed", "steps", "run_count", "plots", "group", "graph", "slider", "window"]
+_TRAITS = ["value", "min", "max", "index", "selected", "selected_neuron", "count", "window"]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(_TARGETS), st.sampled_from(_TRAITS), _HOSTILE), min_size=1, max_size=6))
 def test_any_forged_message_leaves_a_valid_running_dashboard(dash, messages):
     widgets = {"speed": dash.controls.speed, "steps": dash.controls.steps, "run_count": dash.controls.run_count,
-               "raster": dash.raster, "group": dash.parameters.group, "graph": dash.graph,
+               "plots": dash.plots, "group": dash.parameters.group, "graph": dash.graph, "window": dash.controls.window,
                "slider": dash.parameters._controls[(id(dash.net.NeuronGroups[0]), 1, "threshold")]}
     for target, trait, value in messages:
         forge_state(widgets[target], **{trait: value})
-        forge_custom(dash.raster, {"type": "drawn", trait: value})
+        forge_custom(dash.plots, {"type": "drawn", trait: value})
     c = dash.controller
     assert 1 <= c.steps_per_step <= MAX_STEPS and isinstance(c.steps_per_step, int)
     assert c.speed_limit is None or (math.isfinite(c.speed_limit) and 0 < c.speed_limit <= MAX_SPEED)
     assert any(c.selected_group is o for o in c.objects())
-    assert dash.raster._in_flight >= 0
+    assert 1 <= c.window <= 100_000_000
     assert math.isfinite(dash.net.NeuronGroups[0].behavior[1].threshold)
     start = dash.net.iteration
     c.run(3)
