@@ -43,6 +43,7 @@ class CurrentInput(Behavior):
     """
 
     parameter_ranges = {"current": (-100.0, 100.0, 0.01), "noise": (0.0, 100.0, 0.01), "dt": (0.001, 10.0, 0.001)}
+    units = {"current": "nA", "noise": "nA·√ms", "I": "nA", "dt": "ms"}
 
     def initialize(self, neurons):
         super().initialize(neurons)
@@ -89,6 +90,7 @@ class PoissonInput(Behavior):
     """
 
     parameter_ranges = {"rate": (0.0, 1000.0, 0.1), "weight": (-100.0, 100.0, 0.01), "dt": (0.001, 10.0, 0.001)}
+    units = {"rate": "Hz", "weight": "nA", "dt": "ms", "I": "nA"}
 
     def initialize(self, neurons):
         super().initialize(neurons)
@@ -122,6 +124,7 @@ class PoissonSpikes(Behavior):
     """
 
     parameter_ranges = {"rate": (0.0, 1000.0, 0.1), "dt": (0.001, 10.0, 0.001)}
+    units = {"rate": "Hz", "dt": "ms"}
 
     def initialize(self, neurons):
         super().initialize(neurons)

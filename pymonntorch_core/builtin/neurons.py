@@ -71,6 +71,8 @@ class LIF(Behavior):
         "reset": (-100.0, 100.0, 0.1), "R": (0.0, 1000.0, 0.01), "refractory": (0.0, 100.0, 0.1),
         "dt": (0.001, 10.0, 0.001),
     }
+    units = {"tau": "ms", "rest": "mV", "threshold": "mV", "reset": "mV", "R": "MΩ", "refractory": "ms",
+             "dt": "ms", "voltage": "mV", "I": "nA", "refractory_left": "ms"}
 
     def initialize(self, neurons):
         super().initialize(neurons)
@@ -165,6 +167,7 @@ class Izhikevich(Behavior):
         "a": (0.0, 0.2, 0.001), "b": (0.0, 0.4, 0.001), "c": (-80.0, -40.0, 0.1), "d": (0.0, 10.0, 0.01),
         "peak": (0.0, 50.0, 0.1), "dt": (0.01, 2.0, 0.01), "substeps": (1, 100, 1),
     }
+    units = {"c": "mV", "peak": "mV", "dt": "ms", "voltage": "mV"}
 
     def initialize(self, neurons):
         super().initialize(neurons)
