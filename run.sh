@@ -85,9 +85,9 @@ case "$job" in
     step "the built wheel in a clean virtualenv"
     "$VENV/bin/python" tests/wheel_smoke.py "$TORCH"
     nbval_other_kernels
-    step "pytest: core, widgets, notebooks (native kernels), real browser"
+    step "pytest: core, pymonntorch compatibility (CoNeX), widgets, notebooks (native kernels), real browser"
     # tests/browser last: Playwright's sync API leaves its event loop set in this thread until the session ends
-    exec "$VENV/bin/python" -m pytest tests/core tests/widgets tests/notebooks notebooks tests/browser \
+    exec "$VENV/bin/python" -m pytest tests/core tests/compat tests/widgets tests/notebooks notebooks tests/browser \
       --nbval --nbval-sanitize-with notebooks/sanitize.cfg "$@" ;;
   *)
     echo "usage: bash run.sh lab|test [args]" >&2; exit 2 ;;

@@ -1,14 +1,14 @@
 """What the live dashboard costs a run: the same network run with a Dashboard attached vs without.
 
 Both runs happen in this process, interleaved, on one torch thread, seeded alike. "Attached" is
-``Dashboard(net).controller.run(n)``: chunked stepping, dashboard recorders where the user has none,
-and at most ``frame_rate`` (30) frames a second, each reading the new samples/events and serialising the
-plot updates (outside a kernel the widget messages go nowhere, so sending itself is not counted).
-"Without" is ``net.simulate_iterations(n)`` on a network with the user's recorders only.
-Goal: attached >= 80% of the speed.
+``Dashboard(net).controller.run(n)``: chunked stepping, the dashboard's observer (the shown neurons,
+the mean and the spike vector of one group), and at most ``frame_rate`` (20) frames a second, each
+reading what is new and encoding it, sent to a page that acknowledges every frame at once (outside a
+kernel the messages go nowhere, so sending itself is not counted). "Without" is
+``net.simulate_iterations(n)`` on a network with the user's recorders only. Goal: attached >= 80%.
 
-Also prints the Python cost of one raster frame (reading and encoding the new events) and of the
-first frame after a restart (the whole window) for 1,000 and 100,000 spikes.
+Also prints the Python cost of one frame (reading the window's new samples and spikes on the device,
+copying them to the host, encoding) for 100,000 neurons and 1,000 / 100,000 spikes.
 
     python bench/dashboard_overhead.py [--size 1000] [--iterations 1000] [--repeats 5]
 """
@@ -20,7 +20,7 @@ import warnings
 
 import torch
 
-from pymonntorch_core import EventRecorder, Network, NeuronGroup
+from pymonntorch_core import Network, NeuronGroup
 from pymonntorch_core.tutorial import tutorial_network
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -38,66 +38,47 @@ def plain(size, iterations, recorders):
     return time.perf_counter() - start
 
 
+def acknowledging_page(plots):
+    """A page that paints every frame at once: the kernel may send at its full frame rate."""
+    plots.send = lambda content, buffers=None: plots._on_msg(plots, {"type": "drawn"}, [])
+    plots._on_msg(plots, {"type": "hello"}, [])
+
+
 def attached(size, iterations, recorders, frames):
     from pymonn_widgets import Dashboard
 
     net = network(size, recorders)
-    dash = Dashboard(net)
-    counted = []
-    dash.controller.on("frame", lambda: counted.append(1))
+    dash = Dashboard(net, served=False)
+    acknowledging_page(dash.plots)
+    before = dash.plots.frames_sent
     start = time.perf_counter()
     dash.controller.run(iterations)
     elapsed = time.perf_counter() - start
-    frames.append(len(counted) / elapsed)
+    frames.append((dash.plots.frames_sent - before) / elapsed)
     return elapsed
 
 
-def raster_frame_costs(spikes_list, repeats=20):
-    """Python time to read + encode + send the events of one frame, from an EventRecorder."""
-    from pymonn_widgets import RasterPlot
-    from pymonn_widgets.sources import EventCursor
+def frame_costs(spikes_list, repeats=8, size=100_000, span=50):
+    """Python time to build one frame (``span`` new iterations) of a group of ``size`` neurons."""
+    from pymonn_widgets import PlotWindow
 
     rows = []
     for spikes in spikes_list:
         net = Network()
-        ng = NeuronGroup(net=net, size=100_000, behavior={9: EventRecorder(["spike"])})
+        ng = NeuronGroup(net=net, size=size, behavior={})
+        ng.voltage = torch.zeros(size)
+        ng.spike = torch.zeros(size, dtype=torch.bool)
         net.initialize(info=False)
-        buffer = ng.behavior[9]._buffers["spike"]
-        raster = RasterPlot(window=1000, neurons=100_000)
-        raster.send = lambda content, buffers=None: None
+        view = PlotWindow(net, ng, [0, 1, 2, 3, 4], window=1000)
         times = []
         for _ in range(repeats):
-            t = torch.randint(0, 1000, (spikes,))
-            index = torch.randint(0, 100_000, (spikes, 1))
-            buffer.append(int(t[0]), index)
-            cursor = EventCursor(ng.behavior[9], "spike")
-            cursor.position = buffer.count - spikes
-            start = time.perf_counter()
-            raster.push(cursor.read(), now=1000)
-            times.append(time.perf_counter() - start)
-        rows.append(("EventRecorder", spikes, statistics.median(times) * 1e3, spikes * 8 / 1e6))
-    # the dashboard's own spike ring: 50 new spike vectors of 100,000 neurons, spikes found at read time
-    from pymonn_widgets.sources import DashboardSpikeRecorder, SpikeSampleCursor
-
-    for spikes in spikes_list:
-        net = Network()
-        ng = NeuronGroup(net=net, size=100_000, behavior={})
-        ng.spike = torch.zeros(100_000, dtype=torch.uint8)
-        recorder = ng.add_behavior(9, DashboardSpikeRecorder(["spike"], max_length=500))
-        net.initialize(info=False)
-        raster = RasterPlot(window=1000, neurons=100_000)
-        raster.send = lambda content, buffers=None: None
-        times = []
-        for _ in range(repeats // 4):
-            cursor = SpikeSampleCursor(recorder, "spike")
-            cursor.skip_to_end()
-            for _ in range(50):
-                ng.spike = (torch.rand(100_000) < spikes / 50 / 100_000).to(torch.uint8)
+            for _ in range(span):
+                ng.spike = torch.rand(size) < spikes / span / size
                 net.simulate_iterations(1, measure_block_time=False)
             start = time.perf_counter()
-            raster.push(cursor.read(), now=net.iteration)
+            header, buffers = view.frame()
             times.append(time.perf_counter() - start)
-        rows.append(("dashboard spike ring", spikes, statistics.median(times) * 1e3, spikes * 8 / 1e6))
+        rows.append((spikes, header["spikes"], statistics.median(times) * 1e3, sum(map(len, buffers)) / 1e6))
     return rows
 
 
@@ -121,10 +102,10 @@ def main():
         b, d = statistics.median(base), statistics.median(dash)
         print(f"{label:<28} {args.iterations / b:>12.0f} {args.iterations / d:>13.0f} {b / d:>6.2f} "
               f"{statistics.median(frames):>8.1f}")
-    print("\nraster frame, Python side (read the new spikes, encode int32, send), 100,000 neurons:")
-    print(f"{'source':<22} {'spikes':>8} {'ms':>8} {'MB':>6}")
-    for source, spikes, ms, mb in raster_frame_costs([1_000, 100_000]):
-        print(f"{source:<22} {spikes:>8} {ms:>8.2f} {mb:>6.2f}")
+    print("\none frame, Python side (50 new iterations of 100,000 neurons: samples, spikes on the device, encode):")
+    print(f"{'spikes':>8} {'sent':>8} {'ms':>8} {'MB':>6}")
+    for spikes, sent, ms, mb in frame_costs([1_000, 100_000]):
+        print(f"{spikes:>8} {sent:>8} {ms:>8.2f} {mb:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """pymonn_widgets: a live Jupyter dashboard for pymonntorch_core networks.
 
-``Dashboard(net)`` shows the network graph, live parameter sliders, run controls, a voltage plot and
-a spike raster, all linked; each part is usable alone with a ``Controller``.
+``Dashboard(net)`` shows run controls, the network graph, live parameter sliders, and the voltage plot
+and spike raster of one group over one shared time window, all linked; each part is usable alone with
+a ``Controller``.
 
 Example
 -------
@@ -10,17 +11,16 @@ Example
 >>> dash            # the cell's last expression displays it
 """
 from .changelog import Change, ChangeLog
-from .controller import Controller
+from .controller import Controller, Pace, served_default
 from .controls import RunControls
 from .dashboard import Dashboard
 from .graph import NetworkGraph, graph_model
 from .parameters import ParameterPanel
-from .raster import RasterPlot
-from .sources import DashboardEventRecorder, DashboardRecorder, DashboardSpikeRecorder
-from .voltage import VoltagePlot
+from .plots import TimePlots
+from .sweep_view import SweepView
+from .window import PlotWindow
 
 __all__ = [
-    "Dashboard", "Controller", "NetworkGraph", "ParameterPanel", "RunControls", "VoltagePlot", "RasterPlot",
-    "ChangeLog", "Change", "DashboardRecorder", "DashboardSpikeRecorder", "DashboardEventRecorder",
-    "graph_model",
+    "Dashboard", "Controller", "Pace", "served_default", "NetworkGraph", "ParameterPanel", "RunControls",
+    "TimePlots", "PlotWindow", "ChangeLog", "Change", "graph_model", "SweepView",
 ]

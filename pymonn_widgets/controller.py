@@ -1,57 +1,115 @@
-"""The dashboard's controller: owns the Network and its run loop; plain Python, no widget imports.
+"""The dashboard's controller: owns the Network, its run loop and what the plots show; no widget imports.
 
 Widgets send intents (``play``, ``pause``, ``set_parameter``, ``select_group``) and listen to events:
 
-``"frame"``      new data may be drawn (at most ``frame_rate`` times a second during a run, and after
-                 every step, run and reset);
-``"state"``      running, error, rate or progress changed;
+``"frame"``      new data may be drawn (at most ``frame_rate`` times a second during a run: the one
+                 throttle of the dashboard; forced after every step, run and reset);
+``"state"``      running, error, notice or progress changed;
+``"stopped"``    a run, step or reset ended: the state is still;
 ``"parameter"``  a parameter or behavior switch changed (``change``: a ``Change``);
 ``"selection"``  the selected group or neurons changed;
-``"reset"``      the network went back to its starting snapshot.
+``"reset"``      the network went back to a snapshot.
+
+One chunk loop (``_chunks``) serves the blocking ``run(n)`` and the asyncio ``play()``: chunks of ~10 ms
+of work, paced by ``speed_limit`` (a token bucket: the limit holds from the moment it is set, with no
+debt or credit from before), and after each chunk the event loop gets several turns, so intents (Pause,
+a slider) are handled before any more work or frames.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import math
+import os
 import time
 import traceback
 from collections import defaultdict
 
-import numpy as np
 import torch
 
-from .changelog import Change, ChangeLog, object_path
-from .sources import GroupSources, SampleCursor, event_cursor, find_sources, is_dashboard_behavior
+from pymonntorch_core import Recorder
+from pymonntorch_core.units import time_step
 
-__all__ = ["Controller"]
+from .changelog import Change, ChangeLog, object_path
+from .window import PlotWindow
+
+__all__ = ["Controller", "Pace", "served_default"]
 
 log = logging.getLogger(__name__)
 
 _CHUNK_SECONDS = 0.01      # one chunk of iterations between two yields to the event loop
 _YIELDS = 8                # loop turns given after each chunk: a comm message needs several to be handled
 _MAX_CHUNK = 10_000
+FAST_FRAME_RATE = 4.0      # frames/s when the window turns over faster than the frames (no flicker)
+SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_ITS or PYMONN_REALTIME)
+RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
+SERVED_RECORDER_BUDGET = 16 * 2**20
+
+
+def served_default() -> bool:
+    """True in a served kernel: Voilà (it sets ``VOILA_*`` variables) or ``PYMONN_SERVED=1``."""
+    flag = os.environ.get("PYMONN_SERVED")
+    if flag is not None:
+        return flag.strip().lower() not in ("", "0", "false", "no")
+    return any(name.startswith("VOILA_") for name in os.environ)
+
+
+class Pace:
+    """A token bucket of iterations: at most ``limit`` a second, measured from the moment it is set;
+    bursts of at most 50 ms of iterations, so a pause or a slow chunk is never paid back."""
+
+    def __init__(self, limit=None):
+        self.set(limit)
+
+    def set(self, limit):
+        self.limit = float(limit) if limit else None
+        self.tokens = 0.0
+        self.stamp = time.perf_counter()
+
+    def take(self, size):
+        """``(wait seconds, iterations allowed now)``: wait when none are allowed yet."""
+        if not self.limit:
+            return 0.0, size
+        now = time.perf_counter()
+        burst = max(1.0, self.limit * 0.05)
+        self.tokens = min(burst, self.tokens + (now - self.stamp) * self.limit)
+        self.stamp = now
+        if self.tokens < 1.0:
+            return min((1.0 - self.tokens) / self.limit, 0.05), 0
+        allowed = min(size, int(self.tokens))
+        self.tokens -= allowed
+        return 0.0, allowed
 
 
 class Controller:
-    """Runs ``net`` for the dashboard: play/pause/step/run/reset, live parameters, selection.
+    """Runs ``net`` for the dashboard: play/pause/step/run/reset, pace, live parameters, selection.
 
     Parameters
     ----------
     net : Network
         An initialised network.
     variable, spike : str, optional
-        The plotted continuous variable (default: the first recorded or created float vector, e.g.
-        ``voltage``) and spike variable (default: the first recorded event or binary vector).
-    max_samples : int
-        Most samples the dashboard's own recorders keep (they are also held under ``SAMPLE_BYTES``
-        each), where the user records nothing.
+        The plotted continuous variable (default: ``voltage`` or the first float vector) and spike
+        vector (default: ``spike`` or the first binary vector).
+    dt, unit : optional
+        The time step in ms and the variable's unit, where the behaviors do not declare them
+        (``Behavior.units``; see ``pymonntorch_core.units``).
+    window : int
+        Iterations both plots show (the observers keep this many).
     frame_rate : float
         Most ``"frame"`` events per second during a run.
     threads : int or None
         Torch threads while the controller runs the network (restored after). Default 1: the kernel
-        also serves the page, and on a small shared machine one thread measured several times faster
-        than torch's default. None leaves torch's setting alone (e.g. for large CPU networks).
+        also serves the page, and on a small shared machine one thread measured several times faster.
+    max_its, realtime : float, optional
+        The pace: at most ``max_its`` iterations a second, or ``realtime`` times real time (simulated
+        ms per wall ms; needs a time step, see ``pymonntorch_core.units.time_step``).
+    served : bool, optional
+        Serving many visitors (default: detected, see ``served_default``): a default pace of
+        ``PYMONN_MAX_ITS`` (500) it/s or ``PYMONN_REALTIME``, and a small recorder budget.
+    recorder_budget : int, optional
+        Bytes the user's recorders without ``max_length`` may hold during an open-ended Play before
+        the dashboard stops feeding them (and says so; ``keep_recording()`` lets them go on).
 
     Example
     -------
@@ -61,34 +119,83 @@ class Controller:
     >>> controller.pause()
     """
 
-    def __init__(self, net, *, variable=None, spike=None, max_samples=2000, frame_rate=30.0,
-                 threads=1):
+    def __init__(self, net, *, variable=None, spike=None, window=500, frame_rate=20.0, threads=1,
+                 max_its=None, realtime=None, served=None, recorder_budget=None, dt=None, unit=None):
         if not getattr(net, "_initialized", False):
             raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
         self.net = net
+        self.served = served_default() if served is None else bool(served)
         self.frame_rate = float(frame_rate)
         self.threads = threads
-        self.sources: dict[int, GroupSources] = {}
-        for ng in net.NeuronGroups:
-            self.sources[id(ng)] = find_sources(ng, variable, spike, max_samples)
+        self.variable, self.spike, self.unit = variable, spike, unit
+        self.window = _positive("window", window)
+        if dt is not None and (isinstance(dt, bool) or not isinstance(dt, (int, float)) or not dt > 0):
+            raise ValueError(f"Controller.dt: must be a time step in ms > 0, got {dt!r}")
+        self.dt = float(dt) if dt else time_step(net)
+        self.recorder_budget = recorder_budget if recorder_budget is not None else (
+            SERVED_RECORDER_BUDGET if self.served else RECORDER_BUDGET)
+        self._pace = Pace()
+        self.speed_limit = self._initial_pace(max_its, realtime)
         self._snapshot = net.snapshot()
         self.log = ChangeLog(net.iteration)
         self.steps_per_step = 1
-        self.speed_limit: float | None = None
         self.error = ""
+        self.notice = ""
         self.exception: BaseException | None = None
         self.rate = 0.0
         self.progress: tuple[int, int] | None = None   # (done, total) of the current run(N)
         self.selected_group = net.NeuronGroups[0] if net.NeuronGroups else net
         self.plot_group = self.selected_group     # the NeuronGroup the plots show (last one selected)
         self.selected_neurons: list[int] = list(range(min(5, getattr(self.selected_group, "size", 0))))
+        self.view = self._window(self.plot_group) if self.plot_group is not net else None
+        self.stopped_recorders: list = []
         self._listeners = defaultdict(list)
-        self._pacers = []
         self._task: asyncio.Task | None = None
         self._stop = False
         self._running = False
         self._last_frame = 0.0
-        self._rate_mark = (time.perf_counter(), net.iteration)
+        self._last_check = 0.0
+        self._rate_marks = [(time.perf_counter(), net.iteration)]
+
+    def _window(self, group):
+        return PlotWindow(self.net, group, self.selected_neurons, self.window, self.variable, self.spike, self.dt,
+                          self.unit)
+
+    def _initial_pace(self, max_its, realtime):
+        if realtime is None and max_its is None and self.served:
+            realtime = _env_float("PYMONN_REALTIME")
+            max_its = _env_float("PYMONN_MAX_ITS") or (None if realtime else SERVED_MAX_ITS)
+        if realtime:
+            if not self.dt:
+                raise ValueError("Controller.realtime: needs a network time step (net.dt or behaviors' dt in ms); "
+                                 "use max_its instead")
+            return realtime * 1000.0 / self.dt
+        return max_its
+
+    # --- pace --------------------------------------------------------------------------------
+    @property
+    def speed_limit(self) -> float | None:
+        """Most iterations a second (None: as fast as possible); honoured from the moment it is set."""
+        return self._pace.limit
+
+    @speed_limit.setter
+    def speed_limit(self, limit):
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))
+                                  or not math.isfinite(limit) or limit < 0):
+            raise ValueError(f"Controller.speed_limit: must be None or a number >= 0 of iterations a second, got {limit!r}")
+        self._pace.set(limit or None)
+        self._rate_marks = [(time.perf_counter(), self.net.iteration)]
+
+    @property
+    def realtime(self) -> float | None:
+        """The pace as a factor of real time (simulated ms per wall ms), where there is a time step."""
+        return self.speed_limit * self.dt / 1000.0 if self.speed_limit and self.dt else None
+
+    @realtime.setter
+    def realtime(self, factor):
+        if not self.dt:
+            raise ValueError("Controller.realtime: the network has no time step; set speed_limit instead")
+        self.speed_limit = None if not factor else float(factor) * 1000.0 / self.dt
 
     # --- events ------------------------------------------------------------------------------
     def on(self, event: str, callback):
@@ -103,38 +210,39 @@ class Controller:
             except Exception:  # a broken view must not stop the run
                 log.exception("pymonn_widgets: %s listener failed", event)
 
-    def add_pacer(self, ready):
-        """Register ``ready()``: while it returns False, unforced frames are skipped (a view whose page
-        is behind holds the frame rate down instead of letting messages queue up)."""
-        self._pacers.append(ready)
+    def frame_interval(self) -> float:
+        """Seconds between two frames: ``1 / frame_rate``, or ``1 / FAST_FRAME_RATE`` while the window
+        turns over faster than that (as fast as possible: fewer, readable frames instead of flicker)."""
+        interval = 1.0 / self.frame_rate
+        if self.rate * interval > self.window:
+            interval = max(interval, 1.0 / FAST_FRAME_RATE)
+        return interval
 
     def frame(self, force=True):
-        """Ask the views to draw what is new (throttled to ``frame_rate`` and paced by the views
-        unless ``force``)."""
+        """Ask the views to draw what is new (throttled to ``frame_interval`` unless ``force``)."""
         now = time.perf_counter()
-        if force or (now - self._last_frame >= 1.0 / self.frame_rate and all(p() for p in self._pacers)):
+        if force or now - self._last_frame >= self.frame_interval():
             self._last_frame = now
             self._update_rate(now)
-            self._emit("state")     # first: the counter and buttons should not wait behind plot data
             self._emit("frame")
 
     def _update_rate(self, now):
-        then, iteration = self._rate_mark
-        if now - then >= 0.25:
+        """it/s over the last ~second (a sliding interval)."""
+        marks = self._rate_marks
+        marks.append((now, self.net.iteration))
+        while len(marks) > 2 and now - marks[1][0] >= 1.0:
+            marks.pop(0)
+        then, iteration = marks[0]
+        if now - then >= 0.2:
             self.rate = (self.net.iteration - iteration) / (now - then)
-            self._rate_mark = (now, self.net.iteration)
 
     # --- data --------------------------------------------------------------------------------
-    def sources_of(self, group) -> GroupSources | None:
-        return self.sources.get(id(group))
-
-    def sample_cursor(self, group) -> SampleCursor | None:
-        s = self.sources_of(group)
-        return None if s is None or s.sampler is None else SampleCursor(s.sampler, s.variable)
-
-    def event_cursor(self, group):
-        s = self.sources_of(group)
-        return None if s is None or s.events is None else event_cursor(s.events, s.spike)
+    def set_window(self, window: int):
+        """Show the last ``window`` iterations in both plots."""
+        self.window = _positive("window", window)
+        if self.view is not None:
+            self.view.set_window(self.window)
+        self._emit("selection")
 
     # --- running -----------------------------------------------------------------------------
     @property
@@ -164,29 +272,56 @@ class Controller:
             self.error, self.exception = "", None
             self._emit("state")
 
+    def _chunks(self, total):
+        """The one run loop: simulate chunks until ``total`` (None: until paused); yields the seconds to
+        wait before the next chunk (0: just give the event loop its turns)."""
+        done, chunk = 0, 1
+        while not self._stop and (total is None or done < total):
+            wait, size = self._pace.take(chunk if total is None else min(chunk, total - done))
+            if not size:
+                yield wait
+                continue
+            begin = time.perf_counter()
+            if not self._simulate(size):
+                break
+            done += size
+            chunk = _next_chunk(size, time.perf_counter() - begin)
+            if total is not None:
+                self.progress = (done, total)
+            else:
+                self._check_recorders()
+            self.frame(force=False)
+            yield 0.0
+
+    def _begin(self, total):
+        self._clear_error()
+        self._running, self._stop = True, False
+        self.progress = None if total is None else (0, total)
+        self._rate_marks = [(time.perf_counter(), self.net.iteration)]
+        self._pace.set(self._pace.limit)
+        self._emit("state")
+
+    def _end(self):
+        self._running = False
+        self._task = None
+        self._emit("state")
+        self.frame()
+        self._emit("stopped")
+
     def run(self, n: int):
-        """Run ``n`` iterations now, blocking; views update during the run. Re-raises a behavior error
-        after pausing (state and records are kept; the next run continues the failed iteration)."""
+        """Run ``n`` iterations now, blocking (paced by ``speed_limit``); views update during the run.
+        Re-raises a behavior error after pausing (state and records are kept; the next run continues
+        the failed iteration)."""
         n = _positive("run", n)
         if self._running:
             raise RuntimeError("Controller.run: a Play is going on; pause() first")
-        self._clear_error()
-        self._running, self._stop = True, False
-        self.progress = (0, n)
+        self._begin(n)
         try:
-            done, chunk = 0, 1
-            while done < n and not self._stop:
-                size = min(chunk, n - done)
-                start = time.perf_counter()
-                if not self._simulate(size):
-                    break
-                done += size
-                chunk = _next_chunk(size, time.perf_counter() - start)
-                self.progress = (done, n)
-                self.frame(force=False)
+            for wait in self._chunks(n):
+                if wait:
+                    time.sleep(wait)
         finally:
-            self._running = False
-            self.frame()
+            self._end()
         if self.exception is not None:
             raise self.exception
 
@@ -197,6 +332,7 @@ class Controller:
         self._clear_error()
         self._simulate(n)
         self.frame()
+        self._emit("stopped")
 
     def play(self, iterations: int | None = None) -> asyncio.Task | None:
         """Start running (``iterations`` of them, or until ``pause``) as an asyncio task on the running
@@ -211,47 +347,25 @@ class Controller:
         except RuntimeError:
             raise RuntimeError("Controller.play: needs a running asyncio event loop (a Jupyter kernel has one); "
                                "in scripts use run(n)") from None
-        self._clear_error()
-        self._running, self._stop = True, False
-        self.progress = None if iterations is None else (0, iterations)
-        self._rate_mark = (time.perf_counter(), self.net.iteration)
-        self._emit("state")
+        self._begin(iterations)
         self._task = loop.create_task(self._play(iterations))
         return self._task
 
     async def _play(self, total):
-        done, chunk = 0, 1
-        started, start_iteration = time.perf_counter(), self.net.iteration
         try:
-            while not self._stop and (total is None or done < total):
-                size = chunk if total is None else min(chunk, total - done)
-                limit = self.speed_limit
-                if limit:
-                    size = max(1, min(size, math.ceil(limit / self.frame_rate)))
-                begin = time.perf_counter()
-                if not self._simulate(size):
-                    break
-                done += size
-                chunk = _next_chunk(size, time.perf_counter() - begin)
-                if total is not None:
-                    self.progress = (done, total)
-                self.frame(force=False)
-                delay = 0.0
-                if limit:
-                    delay = started + (self.net.iteration - start_iteration) / limit - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(min(delay, 1.0))
+            for wait in self._chunks(total):
+                if wait:
+                    await asyncio.sleep(wait)
                 for _ in range(_YIELDS):
                     await asyncio.sleep(0)
         finally:
-            self._running = False
-            self._task = None
-            self.frame()
+            self._end()
 
     def pause(self):
         """Stop a Play after its current chunk (~10 ms of work plus a few turns of the loop)."""
-        self._stop = True
-        self._emit("state")
+        if self._running and not self._stop:
+            self._stop = True
+            self._emit("state")
 
     async def wait(self):
         """Wait for the current Play to end (for tests and ``await`` in cells)."""
@@ -277,10 +391,46 @@ class Controller:
         self.log.clear(self.net.iteration)
         self.progress = None
         self.rate = 0.0
-        self._rate_mark = (time.perf_counter(), self.net.iteration)
+        self.stopped_recorders, self.notice = [], ""
+        self._rate_marks = [(time.perf_counter(), self.net.iteration)]
         self.error, self.exception = "", None
+        if self.view is not None:
+            self.view.clear()
         self._emit("reset")
+        self._emit("state")
         self.frame()
+        self._emit("stopped")
+
+    # --- the user's recorders ----------------------------------------------------------------
+    def _check_recorders(self):
+        """During an open-ended Play, stop feeding the user's recorders without ``max_length`` once they
+        hold more than ``recorder_budget`` bytes (checked at most twice a second)."""
+        now = time.perf_counter()
+        if now - self._last_check < 0.5:
+            return
+        self._last_check = now
+        unbounded = [(b, p) for _, p, b in self.net.sorted_behavior_execution_list
+                     if isinstance(b, Recorder) and b.max_length is None and b.behavior_enabled]
+        held = sum(b.nbytes for b, _ in unbounded)
+        if not unbounded or held <= self.recorder_budget:
+            return
+        for recorder, _ in unbounded:
+            recorder.behavior_enabled = False
+        self.stopped_recorders += unbounded
+        names = ", ".join(f"{r!r} of {p.tags[0]}" for r, p in unbounded)
+        self.notice = (f"Stopped feeding {names} at iteration {self.net.iteration}: recorders without max_length "
+                       f"held {held / 2**20:.0f} MiB (budget {self.recorder_budget / 2**20:.0f} MiB). The plots go "
+                       f"on; 'Keep recording' lets them grow.")
+        self._emit("state")
+
+    def keep_recording(self):
+        """Feed the recorders stopped by the budget again, and double the budget."""
+        for recorder, _ in self.stopped_recorders:
+            recorder.behavior_enabled = True
+        if self.stopped_recorders:
+            self.recorder_budget *= 2
+        self.stopped_recorders, self.notice = [], ""
+        self._emit("state")
 
     # --- parameters --------------------------------------------------------------------------
     def set_parameter(self, obj, key: int, name: str, value):
@@ -307,8 +457,8 @@ class Controller:
         self._emit("parameter", change=change)
 
     def tunable_behaviors(self, obj):
-        """``[(key, behavior)]`` of ``obj`` in key order, without the dashboard's own recorders."""
-        return [(k, b) for k, b in sorted(obj.behavior.items()) if not is_dashboard_behavior(b)]
+        """``[(key, behavior)]`` of ``obj`` in key order."""
+        return sorted(obj.behavior.items(), key=lambda item: item[0])
 
     # --- selection ---------------------------------------------------------------------------
     def objects(self):
@@ -328,19 +478,26 @@ class Controller:
         if group is self.selected_group:
             return
         self.selected_group = group
-        if any(group is ng for ng in self.net.NeuronGroups):
+        if any(group is ng for ng in self.net.NeuronGroups) and group is not self.plot_group:
             self.plot_group = group
             self.selected_neurons = list(range(min(5, group.size)))
+            if self.view is not None:
+                self.view.close()
+            self.view = self._window(group)
+        self._emit("selection")
+
+    def _show_neurons(self, chosen):
+        self.selected_neurons = chosen
+        if self.view is not None:
+            self.view.set_neurons(chosen)
         self._emit("selection")
 
     def select_neuron(self, index: int):
         """Show neuron ``index`` of the plotted group first in the voltage plot."""
         size = getattr(self.plot_group, "size", 0)
-        index = int(index)
-        if not 0 <= index < size:
-            raise ValueError(f"Controller.select_neuron: index must lie in [0, {size}), got {index}")
-        self.selected_neurons = [index, *[i for i in self.selected_neurons if i != index]][:5]
-        self._emit("selection")
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
+            raise ValueError(f"Controller.select_neuron: index must be an int in [0, {size}), got {index!r}")
+        self._show_neurons([index, *[i for i in self.selected_neurons if i != index]][:5])
 
     def select_neurons(self, indices):
         """Show these neurons (up to 8, indices into the plotted group) in the voltage plot."""
@@ -353,36 +510,38 @@ class Controller:
                 chosen.append(index)
         if not 1 <= len(chosen) <= 8:
             raise ValueError(f"Controller.select_neurons: choose 1 to 8 neurons, got {len(chosen)}")
-        self.selected_neurons = chosen
-        self._emit("selection")
+        self._show_neurons(chosen)
 
     # --- export ------------------------------------------------------------------------------
-    def recordings(self, group=None) -> dict:
-        """The plotted recordings of ``group`` (default: the plotted one) as numpy arrays:
-        ``iterations``, the variable ``(T, N)`` and the spike table ``(K, 2)`` (t, i)."""
-        s = self.sources_of(self.plot_group if group is None else group)
-        result = {}
-        if s is not None and s.sampler is not None:
-            result["iterations"] = s.sampler.iterations().numpy()
-            result[s.variable] = s.sampler.read(s.variable).detach().cpu().numpy()
-        if s is not None and s.events is not None:
-            result[s.spike] = event_cursor(s.events, s.spike).read_all().astype(np.int64)
+    def recordings(self) -> dict:
+        """What the plots show, as numpy arrays: ``iterations`` (T,), the variable of the shown neurons
+        (T, k) under its name, ``neurons`` (k,), ``mean`` (T,) and the spikes ``(K, 2)`` (t, i) under
+        the spike variable's name. The window's last ``window`` iterations only: the dashboard records
+        what it displays (the user's own recorders hold the rest)."""
+        if self.view is None:
+            return {}
+        data = self.view.data()
+        result = {"iterations": data["iterations"], "neurons": data["neurons"], "mean": data["mean"]}
+        if self.view.variable:
+            result[self.view.variable] = data["traces"].T
+        if self.view.spike:
+            result[self.view.spike] = data["spikes"].astype("int64")
         return result
 
-    def to_pandas(self, group=None) -> dict:
-        """``recordings`` as pandas DataFrames: the variable (index: iteration, one column per neuron)
-        and the spikes (columns ``t``, ``i``)."""
+    def to_pandas(self) -> dict:
+        """``recordings`` as pandas DataFrames: the variable (index: iteration, one column per shown
+        neuron, plus ``mean``) and the spikes (columns ``t``, ``i``)."""
         import pandas as pd
 
-        s = self.sources_of(self.plot_group if group is None else group)
-        data = self.recordings(group)
+        data = self.recordings()
         result = {}
-        if s.variable in data:
-            frame = pd.DataFrame(data[s.variable].reshape(len(data["iterations"]), -1), index=data["iterations"])
+        if self.view is not None and self.view.variable in data:
+            frame = pd.DataFrame(data[self.view.variable], index=data["iterations"], columns=data["neurons"])
+            frame["mean"] = data["mean"]
             frame.index.name = "iteration"
-            result[s.variable] = frame
-        if s.spike in data:
-            result[s.spike] = pd.DataFrame(data[s.spike][:, :2], columns=["t", "i"])
+            result[self.view.variable] = frame
+        if self.view is not None and self.view.spike in data:
+            result[self.view.spike] = pd.DataFrame(data[self.view.spike][:, :2], columns=["t", "i"])
         return result
 
     def replay_code(self) -> str:
@@ -394,6 +553,14 @@ def _positive(name, n):
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"Controller.{name}: must be a positive int number of iterations, got {n!r}")
     return n
+
+
+def _env_float(name):
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
 
 
 def _next_chunk(size, seconds):

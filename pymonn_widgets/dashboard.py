@@ -1,7 +1,9 @@
-"""Dashboard: the linked graph, parameter panel, run controls, voltage plot and raster for a Network."""
+"""Dashboard: the linked graph, parameter panel, run controls and time plots for a Network."""
 from __future__ import annotations
 
+import asyncio
 import pathlib
+import uuid
 
 import ipywidgets as w
 
@@ -9,23 +11,38 @@ from .controller import Controller
 from .controls import RunControls
 from .graph import NetworkGraph
 from .parameters import ParameterPanel
-from .raster import RasterPlot
-from .voltage import VoltagePlot
+from .plots import TimePlots
 
 __all__ = ["Dashboard"]
+
+PANEL_HEIGHT = 270     # px of the graph and the parameter panel (they scroll inside)
+PLOT_HEIGHT = 280      # px of the plots
+PICTURE_DELAY = 1.5    # s after a run stops in a live page before the still picture is redrawn
 
 
 class Dashboard(w.VBox):
     """A live dashboard for an initialised Network; show it as a cell's last expression.
+
+    From the top: run controls; the network graph and the selected group's parameters side by side;
+    the voltage plot and the raster of the plotted group (one time window, the same frames); the
+    change log. At 1400x900 the controls, sliders and plots fit on one screen; nothing moves when a
+    change is logged. Displayed, it also leaves a still picture of its last state in the notebook
+    (see ``pymonn_widgets.picture``), except when served.
 
     Parameters
     ----------
     net : Network
         An initialised network. The dashboard takes a snapshot now; Reset returns to it.
     window : int
-        Iterations shown by the voltage plot and the raster.
+        Iterations shown by both plots.
+    max_its, realtime : float, optional
+        Pace: most iterations a second, or a factor of real time (needs a time step).
+    served : bool, optional
+        Serving a class (default: detected, Voilà or ``PYMONN_SERVED=1``): a default pace for everyone
+        (``PYMONN_MAX_ITS`` / ``PYMONN_REALTIME``), a small recorder budget, no still picture.
     **options
-        Passed to ``Controller`` (``variable``, ``spike``, ``max_samples``, ``frame_rate``, ``threads``).
+        Passed to ``Controller`` (``variable``, ``spike``, ``dt`` and ``unit`` where behaviors declare none,
+        ``frame_rate``, ``threads``, ``recorder_budget``).
 
     Example
     -------
@@ -35,23 +52,72 @@ class Dashboard(w.VBox):
     """
 
     def __init__(self, net, *, window: int = 500, **options):
-        self.controller = controller = Controller(net, **options)
-        self.graph = NetworkGraph.from_network(net, selected=controller.selected_group.tags[0])
-        self.parameters = ParameterPanel(controller, layout=w.Layout(width="50%", overflow="auto"))
+        self.controller = controller = Controller(net, window=window, **options)
+        self.graph = NetworkGraph.from_network(net, selected=controller.selected_group.tags[0], height=PANEL_HEIGHT - 24)
+        self.parameters = ParameterPanel(controller, layout=w.Layout(width="60%", height=f"{PANEL_HEIGHT}px",
+                                                                     overflow="hidden"))
         self.controls = RunControls(controller)
-        self.voltage = VoltagePlot(controller, window=window, layout=w.Layout(width="50%"))
-        self.raster = RasterPlot(controller, window=window, layout=w.Layout(width="50%"))
+        self.plots = TimePlots(controller, window=window, height=PLOT_HEIGHT, layout=w.Layout(width="100%"))
         self.graph.observe(lambda change: change.new and controller.select_group(change.new), "selected")
         self.graph.observe(self._on_synapse, "selected_synapse")
         controller.on("selection", self._on_selection)
+        controller.on("stopped", self._schedule_picture)
         self.export = self._export_bar()
         super().__init__([
             self.controls,
-            w.HBox([w.Box([self.graph], layout=w.Layout(width="50%")), self.parameters]),
-            w.HBox([self.voltage, self.raster]),
+            w.HBox([w.Box([self.graph], layout=w.Layout(width="40%", height=f"{PANEL_HEIGHT}px")), self.parameters]),
+            self.plots,
+            w.HBox([self.parameters.changes], layout=w.Layout(width="100%")),
             self.export,
         ])
         self.add_class("pymonn-dashboard")
+        self._picture_id = uuid.uuid4().hex
+        self._picture_shown = False
+        self._picture_timer = None
+
+    # --- display -----------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = (f"Dashboard of {self.net.tags[0]} at iteration {self.net.iteration} "
+                                f"(run the cell for the live dashboard)")
+        return bundle
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
+        if not self.controller.served:
+            self._picture_shown = True
+            display(self._picture(), raw=True, display_id=self._picture_id)
+
+    def _picture(self):
+        from .picture import picture_bundle
+
+        return picture_bundle(self.controller)
+
+    def update_picture(self):
+        """Redraw the still picture in the notebook (done after runs; see the class docstring)."""
+        self._picture_timer = None
+        if not self._picture_shown or self.controller.is_running:
+            return
+        from IPython.display import update_display
+
+        update_display(self._picture(), raw=True, display_id=self._picture_id)
+
+    def _schedule_picture(self):
+        if not self._picture_shown:
+            return
+        if self._picture_timer is not None:
+            self._picture_timer.cancel()
+            self._picture_timer = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not self.plots.acknowledged:
+            self.update_picture()          # a script or nbclient: the picture follows every run
+        else:                              # a live page shows the plots: redraw once the run rests
+            self._picture_timer = loop.call_later(PICTURE_DELAY, self.update_picture)
 
     # --- linking -----------------------------------------------------------------------------
     def _on_synapse(self, change):
@@ -65,13 +131,9 @@ class Dashboard(w.VBox):
             self.graph.selected = group.tags[0]
 
     def _export_bar(self):
-        png = w.Button(description="Voltage PNG", icon="download", tooltip="Download the voltage plot as PNG")
-        svg = w.Button(description="Voltage SVG", icon="download", tooltip="Download the voltage plot as SVG")
-        raster = w.Button(description="Raster PNG", icon="download", tooltip="Write raster.png next to the notebook")
-        png.on_click(lambda _: self.voltage.figure.save_png("voltage.png"))
-        svg.on_click(lambda _: self.voltage.figure.save_svg("voltage.svg"))
-        raster.on_click(lambda _: self.raster.save_png("raster.png"))
-        return w.HBox([png, svg, raster])
+        figure = w.Button(description="Save figure", icon="download", tooltip="Write dashboard.png next to the notebook")
+        figure.on_click(lambda _: self.save_figure("dashboard.png"))
+        return w.HBox([figure])
 
     # --- shortcuts ---------------------------------------------------------------------------
     @property
@@ -94,45 +156,23 @@ class Dashboard(w.VBox):
         self.controller.reset()
 
     # --- export ------------------------------------------------------------------------------
-    def recordings(self, group=None) -> dict:
-        """Recorder buffers of the plotted group as numpy arrays (see ``Controller.recordings``)."""
-        return self.controller.recordings(group)
+    def recordings(self) -> dict:
+        """What the plots show, as numpy arrays (see ``Controller.recordings``)."""
+        return self.controller.recordings()
 
-    def to_pandas(self, group=None) -> dict:
-        """Recorder buffers of the plotted group as pandas DataFrames."""
-        return self.controller.to_pandas(group)
+    def to_pandas(self) -> dict:
+        """What the plots show, as pandas DataFrames."""
+        return self.controller.to_pandas()
 
     def replay_code(self) -> str:
         """Python code replaying the logged parameter changes."""
         return self.controller.replay_code()
 
-    def save_figure(self, path, window: int | None = None):
-        """Write the voltage plot and raster of the plotted group to ``path`` (.png, .svg or .pdf) with
-        matplotlib, from the recorders (no browser needed)."""
-        import matplotlib
+    def save_figure(self, path):
+        """Write the graph, voltage plot and raster to ``path`` (.png, .svg or .pdf) with matplotlib,
+        from what the dashboard recorded (no browser needed)."""
+        from .picture import draw_figure
 
-        matplotlib.use("Agg", force=False)
-        from matplotlib.figure import Figure
-
-        c = self.controller
-        window = window or self.voltage.window
-        data = c.recordings()
-        s = c.sources_of(c.plot_group)
-        figure = Figure(figsize=(10, 4), layout="constrained")
-        left, right = figure.subplots(1, 2)
-        now = c.net.iteration
-        if s is not None and s.variable in data and len(data["iterations"]):
-            t, values = data["iterations"], data[s.variable].reshape(len(data["iterations"]), -1)
-            keep = t > now - window
-            left.plot(t[keep], values[keep][:, c.selected_neurons], linewidth=0.8)
-            left.plot(t[keep], values[keep].mean(axis=1), color="black", linewidth=2, label="mean")
-            for change in c.log:
-                left.axvline(change.iteration, color="red", alpha=0.6)
-        left.set(xlabel="iteration", ylabel=s.variable if s else "", title=c.plot_group.tags[0])
-        if s is not None and s.spike in data:
-            events = data[s.spike]
-            events = events[events[:, 0] > now - window]
-            right.plot(events[:, 0], events[:, 1], ",k")
-        right.set(xlabel="iteration", ylabel="neuron index", title="spikes")
-        figure.savefig(pathlib.Path(path))
-        return pathlib.Path(path)
+        path = pathlib.Path(path)
+        draw_figure(self.controller).savefig(path)
+        return path

@@ -8,8 +8,6 @@ import pathlib
 import anywidget
 import traitlets
 
-from .sources import is_dashboard_behavior
-
 __all__ = ["NetworkGraph", "graph_model", "tag_colour"]
 
 JS = pathlib.Path(__file__).parent / "js"
@@ -31,7 +29,7 @@ def graph_model(net) -> dict:
     """
     nodes = []
     for index, ng in enumerate(net.NeuronGroups):
-        behaviors = [f"{k}: {type(b).__name__}" for k, b in sorted(ng.behavior.items()) if not is_dashboard_behavior(b)]
+        behaviors = [f"{k}: {type(b).__name__}" for k, b in sorted(ng.behavior.items())]
         nodes.append({"id": index, "tag": ng.tags[0], "size": int(ng.size), "behaviors": behaviors,
                       "colour": tag_colour(ng.tags[0])})
     position = {id(ng): i for i, ng in enumerate(net.NeuronGroups)}
@@ -67,7 +65,7 @@ class NetworkGraph(anywidget.AnyWidget):
     edges = traitlets.List().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     selected_synapse = traitlets.Unicode("").tag(sync=True)
-    height = traitlets.Int(360).tag(sync=True)
+    height = traitlets.Int(260, min=120, max=2000).tag(sync=True)
 
     @classmethod
     def from_network(cls, net, **kwargs) -> NetworkGraph:

@@ -27,6 +27,8 @@ from .network_object import NetworkObject
 from .neuron_group import NeuronDimension, NeuronGroup
 from .parameters import Parameter, ParameterSpec
 from .recorder import EventRecorder, Recorder
+from .statistics import fano_factor, isi_cv, population_rate, power_spectrum, spike_counts, synchrony_chi
+from .sweep import Sweep, SweepResult, sweep
 from .synapse_group import SynapseGroup
 from .tagging import TaggableObject
 
@@ -41,4 +43,6 @@ __all__ = [
     "LIF", "Izhikevich", "IZHIKEVICH_PRESETS", "CurrentInput", "PoissonInput", "PoissonSpikes",
     "DenseSynapse", "SparseSynapse", "SparseWeights", "fixed_in_degree", "fixed_out_degree",
     "fixed_probability",
+    "spike_counts", "population_rate", "isi_cv", "fano_factor", "synchrony_chi", "power_spectrum",
+    "sweep", "Sweep", "SweepResult",
 ]

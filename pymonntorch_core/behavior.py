@@ -28,12 +28,15 @@ class Behavior(TaggableObject):
     and ``forward(obj)`` (called once per iteration, in key order across the whole network).
     Constructor keyword arguments are kept in ``init_kwargs`` and read with ``parameter``.
     Numbers a behavior stores on itself (``self.threshold = 2.0``) are tunable while a run goes on;
-    declare their ranges in the class attribute ``parameter_ranges`` or through ``parameter``.
+    declare their ranges in the class attribute ``parameter_ranges`` or through ``parameter``, and
+    the units of parameters and of the variables they create in ``units`` (e.g.
+    ``{"tau": "ms", "voltage": "mV"}``; a time step named ``dt`` in ``"ms"`` gives plots a time axis).
 
     Example
     -------
     >>> class Leak(Behavior):
     ...     parameter_ranges = {"tau": (1.0, 100.0, 1.0)}
+    ...     units = {"tau": "ms", "voltage": "mV"}
     ...     def initialize(self, neurons):
     ...         super().initialize(neurons)
     ...         self.tau = self.parameter("tau", 10.0)
@@ -44,6 +47,7 @@ class Behavior(TaggableObject):
     initialize_on_init = False
     initialize_last = False
     parameter_ranges = {}
+    units = {}
 
     def __init__(self, *args, **kwargs):
         self.init_kwargs = dict(kwargs)
@@ -162,9 +166,15 @@ class Behavior(TaggableObject):
         for name, value in vars(self).items():
             kind = None if name.startswith("_") or name in _RESERVED else kind_of(value)
             if kind is not None:
-                spec = declared.get(name, ParameterSpec())
-                result.append(Parameter(name, as_python(value), kind, **vars(spec)))
+                spec = vars(declared.get(name, ParameterSpec())).copy()
+                spec["unit"] = spec["unit"] or self.unit(name)
+                result.append(Parameter(name, as_python(value), kind, **spec))
         return result
+
+    def unit(self, name):
+        """The declared unit of parameter or variable ``name`` (``units``, then ``parameter(unit=)``), or None."""
+        spec = self._specs.get(name)
+        return type(self).units.get(name) or (spec.unit if spec is not None else None)
 
     def set_parameter(self, name, value):
         """Set a tunable parameter after checking its type and declared range; returns the old value."""

@@ -80,6 +80,11 @@ class SampleBuffer:
         return grown
 
     @property
+    def nbytes(self):
+        """Bytes of memory the buffer holds (its whole capacity)."""
+        return 0 if self.data is None else self.data.numel() * self.data.element_size()
+
+    @property
     def kept(self):
         """How many records are held (all of them, or the last ``max_length``)."""
         return self.count if self.max_length is None else min(self.count, self.max_length)
@@ -178,6 +183,11 @@ class EventBuffer:
         fresh = allocate((self.capacity, self.data.shape[1]), dtype=self.data.dtype, device=self.data.device)
         fresh[:len(kept)] = kept
         self.data, self.start, self.end = fresh, 0, len(kept)
+
+    @property
+    def nbytes(self):
+        """Bytes of memory the buffer holds (its whole capacity)."""
+        return 0 if self.data is None else self.data.numel() * self.data.element_size()
 
     def read(self, start=0):
         """Rows ``start`` (counted since the beginning) to the newest."""

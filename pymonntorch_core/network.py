@@ -10,6 +10,7 @@ from .checks import available_memory, check_int
 from .errors import ArgumentError, PymonnWarning, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
+from .observers import Observer
 from .recorder import Recorder
 from .snapshot import load_snapshot, restore_snapshot, save_snapshot, take_snapshot
 
@@ -53,6 +54,7 @@ class Network(NetworkObject):
         self._initialized = False
         self._changed_since_initialize = False
         self._interrupted = None
+        self.observers = []
         super().__init__(self, tag, behavior)
 
     # --- structure -------------------------------------------------------------------------
@@ -114,6 +116,32 @@ class Network(NetworkObject):
             result.extend(obj.search(key))
         return result
 
+    # --- observers -------------------------------------------------------------------------
+    def add_observer(self, target, length, key=None):
+        """A new ``Observer`` recording channels of ``target`` (a group or the network) into rings of
+        ``length`` samples, after the behaviors at ``key`` (default: after all). Observers are not
+        behaviors: lookups, ``repr`` and snapshots never see them; add and remove them at any time."""
+        if target is not self and not any(target is s for s in self.Structures):
+            raise ArgumentError(f"{self._label()}.add_observer.target: must be this network or one of its groups, "
+                                f"got {describe(target)}")
+        observer = Observer(target, length, key)
+        self.observers.append(observer)
+        return observer
+
+    def remove_observer(self, observer):
+        """Stop and forget ``observer`` (nothing happens when it was already removed)."""
+        self.observers = [o for o in self.observers if o is not observer]
+
+    def _plan(self, times=None):
+        """``(behavior, parent, forward)`` in run order, with the observers after their keys; with a
+        ``times`` dict, each behavior's forward also adds its milliseconds there."""
+        entries = [(k, b, p) for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
+        if self.observers:
+            entries += [(o.key, o, o.target) for o in self.observers]
+            entries.sort(key=lambda e: e[0])    # stable: observers after the behaviors of their key
+        return [(b, p, b.forward if times is None or b in self.observers else _timed(b.forward, k, times))
+                for k, b, p in entries]
+
     # --- lifecycle -------------------------------------------------------------------------
     def initialize(self, info=True, warnings=True, storage_manager=None):
         """Initialise every behavior in key order (recorders last), resetting state and iteration.
@@ -138,6 +166,8 @@ class Network(NetworkObject):
                 behavior.check_unused_attrs()
         self._initialized = True
         self._changed_since_initialize = False
+        for observer in self.observers:
+            observer.clear()
         if info:
             print(self)
         if storage_manager is not None:
@@ -251,8 +281,7 @@ class Network(NetworkObject):
         """The inner loop: ``iterations`` iterations of every enabled behavior in order; with a
         ``times`` dict, also the milliseconds each behavior key took."""
         self._check_runnable()
-        plan = [(b, p, b.forward if times is None else _timed(b.forward, k, times))
-                for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
+        plan = self._plan(times)
         if iterations and self._interrupted is not None:
             resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
                            and e[1] is self._interrupted[1]), len(plan))
@@ -286,7 +315,8 @@ class Network(NetworkObject):
             behavior, parent = plan[done][0], plan[done][1]
             self._interrupted = (behavior, parent)
             if isinstance(error, Exception):
-                key = next(k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent)
+                key = next((k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent),
+                           getattr(behavior, "key", None))
                 error.add_note(
                     f"raised in {behavior!r} (key {key}) of {parent._label()} at iteration "
                     f"{self._iteration}; state and records are kept, and the next "

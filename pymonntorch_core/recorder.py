@@ -94,6 +94,11 @@ class Recorder(Behavior):
         """How many times this recorder has recorded since initialise (including dropped samples)."""
         return self._iterations.count
 
+    @property
+    def nbytes(self):
+        """Bytes of memory the recorded samples take (preallocated room included)."""
+        return sum(buffer.nbytes for buffer in self._buffers.values())
+
     def initialize(self, obj):
         super().initialize(obj)
         self.used_attr_keys.extend(self.init_kwargs)

@@ -3,7 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_harness import REPO, log
+from browser_harness import ARTIFACTS, REPO, log, poll
 
 pytestmark = pytest.mark.browser
 
@@ -32,3 +32,20 @@ def test_notebook_runs_clean_in_jupyterlab(lab, notebook_copy, name):
     assert errors == [], f"{name}: error output after run-all:\n" + "\n---\n".join(errors)
     views = nb.assert_widgets_rendered(timeout=60)
     log(f"{name}: {len(views)} widget views rendered, {len(nb.outputs())} outputs")
+    screenshot_dashboards(nb, Path(name).stem)
+
+
+def screenshot_dashboards(nb, stem):
+    """Viewport screenshots (1400x900) of the notebook's first dashboard, in the light and the dark theme."""
+    page = nb.page
+    if page.locator(".pymonn-dashboard").count() == 0:
+        return
+    page.set_viewport_size({"width": 1400, "height": 900})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for theme, light in (("JupyterLab Dark", "false"), ("JupyterLab Light", "true")):
+        page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
+        poll(lambda light=light: page.evaluate("() => document.body.dataset.jpThemeLight") == light, 20, 0.2, theme)
+        page.evaluate("() => document.querySelector('.pymonn-dashboard').scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / f"lesson_{stem}_{'light' if light == 'true' else 'dark'}.png"))
+    log(f"{stem}: dashboard screenshots (light, dark)")

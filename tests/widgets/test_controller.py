@@ -250,3 +250,69 @@ def test_chunked_runs_grow_user_recorders_geometrically(monkeypatch):
         c.run(30)                                   # 100 short runs: each one reserves
     assert net.iteration == 3000 and ng["voltage", 0].shape == (3000, 20)
     assert len(calls) <= 2 * 12                     # two buffers, doubling: not one copy per call
+
+
+def _measure_rate(c, net, seconds):
+    async def session():
+        task = c.play()
+        await asyncio.sleep(0.5)            # running unlimited
+        c.speed_limit = 100.0               # set mid-run: honoured from now, no debt from before
+        start, first = time.perf_counter(), net.iteration
+        await asyncio.sleep(seconds)
+        rate = (net.iteration - first) / (time.perf_counter() - start)
+        c.pause()
+        await task
+        return rate
+
+    return asyncio.run(session())
+
+
+def test_speed_limit_set_mid_run_is_honoured_at_once():
+    net, _ = tutorial(size=50)
+    c = Controller(net)
+    rate = _measure_rate(c, net, 1.5)
+    assert 60 <= rate <= 140, rate
+
+
+def test_pace_is_a_token_bucket_without_debt():
+    from pymonn_widgets import Pace
+
+    pace = Pace(100.0)
+    assert pace.take(10) == (pytest.approx(0.01, abs=0.01), 0) or pace.take(10)[1] <= 1
+    time.sleep(0.2)
+    wait, allowed = pace.take(1000)
+    assert wait == 0.0 and allowed <= 5             # at most a 50 ms burst, however long it waited
+    assert Pace(None).take(123) == (0.0, 123)
+
+
+def test_realtime_factor_uses_the_time_step():
+    from widget_nets import ei_network
+
+    net, _ = ei_network()
+    c = Controller(net, realtime=0.1)               # 0.1 ms per iteration: 1,000 it/s
+    assert c.speed_limit == pytest.approx(1000.0) and c.realtime == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="time step"):
+        Controller(tutorial()[0], realtime=1.0)
+
+
+def test_open_play_stops_feeding_unbounded_recorders_past_the_budget():
+    net, ng = tutorial(size=200)                    # Recorder(['voltage', ...]) without max_length
+    c = Controller(net, recorder_budget=2**20)      # 1 MiB: ~1,300 iterations of 200 float32 voltages
+
+    async def session(seconds):
+        task = c.play()
+        await asyncio.sleep(seconds)
+        c.pause()
+        await task
+
+    asyncio.run(session(2.5))
+    recorders = [b for b in ng.behavior.values() if type(b).__name__ == "Recorder"]
+    assert c.stopped_recorders and "Stopped feeding" in c.notice and not recorders[0].behavior_enabled
+    held = recorders[0].nbytes
+    asyncio.run(session(0.5))
+    assert recorders[0].nbytes == held              # bounded: it grows no more
+    assert net.iteration > recorders[0].count
+    c.keep_recording()
+    assert recorders[0].behavior_enabled and c.notice == "" and c.recorder_budget == 2 * 2**20
+    c.run(5)                                         # run(n) asks for n iterations: always recorded
+    assert recorders[0].count >= 5

@@ -1,7 +1,9 @@
 """The assembled dashboard: the page contract, display, export."""
+from pathlib import Path
+
 import numpy as np
 import pytest
-from widget_nets import tutorial
+from widget_nets import ei_network, tutorial
 
 from pymonn_widgets import Dashboard
 
@@ -17,10 +19,11 @@ def test_contract_classes_buttons_and_controller():
     dash = Dashboard(net)
     widgets = list(walk(dash))
     classes = {c for x in widgets for c in getattr(x, "_dom_classes", ())}
-    classes |= set(dash.voltage.figure._dom_classes)
-    for name in ("pymonn-iteration", "pymonn-rate", "pymonn-voltage-plot", "pymonn-raster-plot",
-                 "pymonn-graph", "pymonn-parameters", "pymonn-error"):
+    for name in ("pymonn-iteration", "pymonn-rate", "pymonn-plots", "pymonn-graph", "pymonn-parameters",
+                 "pymonn-error", "pymonn-notice", "pymonn-changes"):
         assert name in classes, name
+    js = (Path(__file__).parents[2] / "pymonn_widgets" / "js" / "plots.js").read_text()
+    assert "pymonn-voltage-plot" in js and "pymonn-raster-plot" in js      # the plots' page classes
     buttons = {x.description for x in widgets if x.__class__.__name__ == "Button"}
     assert {"Play", "Pause", "Step", "Reset"} <= buttons
     assert dash.controls.error.value == ""
@@ -63,16 +66,64 @@ def test_error_is_shown_and_cleared():
 
 def test_export_numpy_pandas_and_figures(tmp_path):
     net, ng = tutorial(recorders=False)
-    dash = Dashboard(net)
-    dash.controller.run(30)
+    dash = Dashboard(net, window=100)
+    dash.controller.run(130)
     data = dash.recordings()
-    assert data["voltage"].shape == (30, 100) and data["iterations"].tolist() == list(range(1, 31))
-    assert data["spike"].shape[1] == 2
+    assert data["voltage"].shape == (100, 5) and data["iterations"].tolist() == list(range(31, 131))
+    assert data["neurons"] == [0, 1, 2, 3, 4] and data["spike"].shape[1] == 2 and (data["spike"][:, 0] > 30).all()
+    assert np.allclose(data["voltage"][-1], ng.voltage[:5].numpy()) and np.isclose(data["mean"][-1], ng.voltage.mean())
     frames = dash.to_pandas()
-    assert frames["voltage"].shape == (30, 100) and frames["voltage"].index.name == "iteration"
+    assert frames["voltage"].shape == (100, 6) and frames["voltage"].index.name == "iteration"
+    assert list(frames["voltage"].columns) == [0, 1, 2, 3, 4, "mean"]
     assert list(frames["spike"].columns) == ["t", "i"]
     for suffix in ("png", "svg"):
         path = dash.save_figure(tmp_path / f"dash.{suffix}")
         assert path.stat().st_size > 1000
     assert (tmp_path / "dash.svg").read_text().lstrip().startswith("<?xml")
-    assert np.allclose(data["voltage"][-1], ng.voltage.numpy())
+
+
+def test_display_leaves_a_still_picture_that_follows_runs(monkeypatch):
+    import base64
+
+    import IPython.display
+
+    shown, updated = [], []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, display_id=None: shown.append((obj, display_id)))
+    monkeypatch.setattr(IPython.display, "update_display", lambda obj, raw=False, display_id=None: updated.append((obj, display_id)))
+    net, _ = ei_network()
+    dash = Dashboard(net, served=False)
+    dash._ipython_display_()
+    (view, _), (picture, picture_id) = shown
+    assert "application/vnd.jupyter.widget-view+json" in view and "Dashboard of" in view["text/plain"]
+    png = base64.b64decode(picture["image/png"])
+    assert png.startswith(b"\x89PNG") and len(png) > 5000 and picture_id
+    assert 'class="pymonn-static-picture"' in picture["text/html"] and "data:image/png;base64," in picture["text/html"]
+    dash.controller.run(50)
+    assert updated and updated[-1][1] == picture_id and updated[-1][0]["image/png"] != picture["image/png"]
+
+
+def test_served_dashboard_paces_everyone_and_leaves_no_picture(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, display_id=None: shown.append(obj))
+    monkeypatch.setenv("VOILA_BASE_URL", "/")
+    net, _ = ei_network()
+    dash = Dashboard(net)
+    assert dash.controller.served and dash.controller.speed_limit == 500.0
+    dash._ipython_display_()
+    assert len(shown) == 1                                     # the widget only
+    monkeypatch.setenv("PYMONN_REALTIME", "0.05")
+    assert Dashboard(net).controller.speed_limit == pytest.approx(500.0)   # 0.05 x real time at dt 0.1 ms
+    monkeypatch.setenv("PYMONN_SERVED", "0")
+    assert not Dashboard(net).controller.served
+    assert Dashboard(net, max_its=100).controller.speed_limit == 100.0
+
+
+def test_layout_keeps_the_log_below_the_plots():
+    net, _ = ei_network()
+    dash = Dashboard(net)
+    order = [type(child).__name__ for child in dash.children]
+    assert dash.children.index(dash.plots) < [i for i, c in enumerate(dash.children) if dash.parameters.changes in
+                                              getattr(c, "children", ())][0]
+    assert order[0] == "RunControls" and dash.parameters.log_view.layout.height   # a fixed height: no shift

@@ -51,7 +51,7 @@ def test_clicking_a_node_selects_the_group():
     dash.graph.selected = "inh"                      # what the page's click handler sets
     assert dash.controller.selected_group is net.NeuronGroups[1]
     assert dash.parameters.group.value is net.NeuronGroups[1]
-    assert dash.raster.neurons == 10
+    assert dash.plots.neurons == 10 and dash.plots.title == "inh"
     dash.controller.select_group("probe")
     assert dash.graph.selected == "probe"
     dash.graph.selected_synapse = "GABA"
@@ -64,9 +64,10 @@ def test_front_end_is_shipped_inside_the_package():
     import pymonn_widgets
 
     root = pathlib.Path(pymonn_widgets.__file__).parent
-    for name in ("graph.js", "graph.css", "raster.js"):
+    for name in ("graph.js", "graph.css", "plots.js", "plots.css"):
         assert (root / "js" / name).is_file()
     text = (root / "js" / "graph.js").read_text()
     assert "data-group" in text and "data-synapse" in text and "import " not in text.split("\n", 3)[0]
-    assert "http" not in (root / "js" / "raster.js").read_text()
+    for name in ("plots.js", "graph.js"):            # no CDN imports
+        assert "import " not in (root / "js" / name).read_text() and "https://" not in (root / "js" / name).read_text()
     assert esm.name in ("graph.js", "")

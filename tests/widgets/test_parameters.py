@@ -129,3 +129,35 @@ def test_panel_alone():
     net, ng = tutorial()
     panel = ParameterPanel(Controller(net))
     assert [c.description for c in panel._controls.values()][:2] == ["1: BasicBehavior", "threshold"]
+
+
+def test_showing_and_selecting_never_writes_a_value():
+    """A slider whose step does not divide the value snaps it in the page; that is not a change."""
+    from widget_nets import ei_network
+
+    net, (exc, inh) = ei_network()
+    lif = exc.behavior[2]
+    lif.tau = 10.0                               # min 0.1, step 0.1: the page shows 10.000000000000002
+    dash = Dashboard(net)
+    panel = dash.parameters
+    slider = next(c for (oid, key, name), c in panel._controls.items() if name == "tau")
+    slider.value = 0.1 + 99 * 0.1                # what the page sends back after snapping
+    for group in ("I", "E", "I", "E"):
+        dash.controller.select_group(group)
+    dash.controller.run(5)
+    assert len(dash.controller.log) == 0 and lif.tau == 10.0
+    slider = next(c for (oid, key, name), c in panel._controls.items() if name == "threshold" and oid == id(exc))
+    slider.value = -50.0 + 1e-13                 # noise again
+    assert len(dash.controller.log) == 0
+    slider.value = 20.010000000000005            # a real change, with float noise from the step arithmetic
+    assert lif.threshold == 20.01 and dash.controller.log.changes[-1].new == 20.01
+    assert "20.01</td>" in panel.log_view.value and "20.0100000" not in panel.log_view.value
+
+
+def test_units_show_in_the_slider_labels():
+    from widget_nets import ei_network
+
+    net, (exc, inh) = ei_network()
+    dash = Dashboard(net)
+    labels = [c.description for c in dash.parameters._controls.values()]
+    assert "threshold (mV)" in labels and "tau (ms)" in labels and "current (nA)" in labels

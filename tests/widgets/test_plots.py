@@ -1,169 +1,166 @@
-"""Voltage plot and raster: binary data, only new samples/events, window, threshold, change marks."""
+"""TimePlots: one window for both plots, binary frames of what is new, acknowledged one at a time."""
 import numpy as np
-from widget_nets import tutorial
+import torch
+from widget_nets import ei_network, tutorial
 
-from pymonn_widgets import Dashboard, RasterPlot
-from pymonn_widgets.raster import encode_events
-
-
-def capture(widget):
-    sent = []
-    widget.send = lambda content, buffers=None: sent.append((content, buffers or []))
-    return sent
+from pymonn_widgets import Dashboard
 
 
-def test_encode_events_is_interleaved_int32():
-    rows = np.array([[1, 5], [1, 7], [2, 0]], np.int64)
-    data = encode_events(rows)
-    assert len(data) == 24
-    assert np.frombuffer(data, "<i4").tolist() == [1, 5, 1, 7, 2, 0]
+class Page:
+    """Stands in for a page: records the frames sent to it and acknowledges them when asked."""
+
+    def __init__(self, plots, auto=True):
+        self.plots, self.auto, self.frames = plots, auto, []
+        plots.send = self.receive
+        plots._on_msg(plots, {"type": "hello"}, [])
+
+    def receive(self, content, buffers=None):
+        buffers = buffers or []
+        t = np.frombuffer(buffers[0], "<i4") if buffers else np.empty(0, np.int32)
+        values = np.frombuffer(buffers[1], "<f4").reshape(len(content["traces"]) + 1, -1) if buffers else None
+        spikes = np.frombuffer(buffers[2], "<i4").reshape(-1, 2) if buffers else np.empty((0, 2), np.int32)
+        self.frames.append((content, t, values, spikes))
+        if self.auto:
+            self.ack()
+
+    def ack(self):
+        self.plots._on_msg(self.plots, {"type": "drawn", "count": 1}, [])
 
 
-def test_raster_sends_only_new_events_as_binary():
+def test_frames_carry_every_spike_and_sample_once_in_the_window():
     net, ng = tutorial(size=300)
-    dash = Dashboard(net)
-    sent = capture(dash.raster)
-    dash.controller.run(60)
-    dash.controller.frame()          # nothing new: no message
-    dash.controller.run(40)
-    events = [(c, b) for c, b in sent if c["type"] == "events"]
-    assert events and all(c["now"] > 0 for c, _ in events)
-    received = np.concatenate([np.frombuffer(b[0], "<i4").reshape(-1, 2) for c, b in events if b])
-    table = net["spike", 0].numpy()
-    assert received.tolist() == table.tolist()                # every event exactly once, in order
-    assert sum(c["count"] for c, _ in events) == len(table) == dash.raster.sent_events
-    assert all(isinstance(b[0], bytes) for _, b in events if b)
-
-
-def test_raster_restart_sends_the_window_only():
-    net, ng = tutorial(size=300)
-    dash = Dashboard(net, window=50)
-    dash.controller.run(200)
-    sent = capture(dash.raster)
-    dash.controller.reset()
-    assert sent[0][0] == {"type": "clear", "now": 0}
-    dash.controller.run(120)
-    sent.clear()
-    dash.raster._start()
-    (clear, _), (window, buffers) = sent[:2]
-    rows = np.frombuffer(buffers[0], "<i4").reshape(-1, 2) if buffers else np.empty((0, 2))
-    assert clear["type"] == "clear" and window["now"] == 120
-    assert (rows[:, 0] > 70).all()
-
-
-def test_raster_click_selects_neuron_for_voltage_plot():
-    net, ng = tutorial()
-    dash = Dashboard(net)
-    dash.raster.selected_neuron = 42                        # what a click on row 42 sets
-    assert dash.controller.selected_neurons[0] == 42
-    assert dash.voltage.columns[0] == 42
-    assert dash.voltage.traces.labels[0] == "neuron 42"
-
-
-def test_voltage_plot_window_mean_and_threshold():
-    net, ng = tutorial()
-    dash = Dashboard(net, window=40)
-    dash.controller.run(100)
-    v = dash.voltage
-    assert v.traces.x.tolist() == list(range(61, 101))
-    assert v.traces.y.shape == (5, 40) and v.traces.y.dtype == np.float32
-    recorded = net["voltage", 0].numpy()
-    assert np.allclose(v.traces.y[:, -1], recorded[-1, :5])
-    assert np.allclose(v.mean.y, recorded[-40:].mean(axis=1), atol=1e-6)
-    assert v.threshold.visible and v.threshold.y.tolist() == [2.0, 2.0]
-    assert "pymonn-voltage-plot" in v.figure._dom_classes
-
-
-def test_voltage_plot_reads_only_new_samples():
-    net, ng = tutorial()
-    dash = Dashboard(net)
-    dash.controller.run(10)
-    cursor = dash.voltage.cursor
-    assert cursor.position == ng.behavior[9].count == 10
-    assert dash.voltage.read() == 0
-    dash.controller.run(3)
-    assert cursor.position == 13
-
-
-def test_parameter_changes_are_marked_on_both_plots():
-    net, ng = tutorial()
-    dash = Dashboard(net)
-    dash.controller.run(20)
-    dash.controller.set_parameter(ng, 1, "threshold", 2.5)
-    dash.controller.run(5)
-    assert dash.raster.marks == [20]
-    assert dash.voltage.marks.visible and np.atleast_2d(dash.voltage.marks.x).tolist() == [[20.0, 20.0]]
-    assert dash.voltage.threshold.y.tolist() == [2.5, 2.5]
-
-
-def test_raster_alone_without_controller():
-    raster = RasterPlot(window=100, neurons=10)
-    sent = capture(raster)
-    raster.push(np.array([[1, 2], [3, 4]]), now=3)
-    assert sent[0][0] == {"type": "events", "now": 3, "count": 2} and len(sent[0][1][0]) == 16
-
-
-def test_frames_are_paced_by_the_pages_acknowledgements():
-    net, ng = tutorial()
-    dash = Dashboard(net)
-    raster = dash.raster
-    sent = capture(raster)
-    assert raster.ready()                                  # no page has answered yet: no pacing
-    raster._on_msg(raster, {"type": "drawn", "count": 1}, [])
-    raster._in_flight = 0
-    for _ in range(raster.max_in_flight):
-        dash.controller.step()
-    assert raster._in_flight == raster.max_in_flight and not raster.ready()   # frames not drawn: hold back
-    frames = []
-    dash.controller.on("frame", lambda: frames.append(1))
-    dash.controller._last_frame = 0.0
-    dash.controller.frame(force=False)
-    assert frames == []                                    # skipped
-    raster._on_msg(raster, {"type": "drawn", "count": 2}, [])
-    assert raster.ready()
-    dash.controller.frame(force=False)
-    assert frames == [1] and len(sent) == raster.max_in_flight                # nothing new to send: no message
-
-
-def test_typed_neuron_indices_are_parsed_and_checked():
-    net, ng = tutorial()
-    dash = Dashboard(net)
-    dash.voltage.neurons.value = "7, 3,99"
-    assert dash.controller.selected_neurons == [7, 3, 99] and dash.voltage.columns == [7, 3, 99]
-    dash.voltage.neurons.value = "1, __import__('os')"
-    assert "not a list of ints" in dash.voltage.caption.value
-    assert dash.controller.selected_neurons == [7, 3, 99]
-    dash.voltage.neurons.value = "5, 100"
-    assert "[0, 100)" in dash.voltage.caption.value
-
-
-def test_a_single_neuron_group_plots_from_its_first_sample(caplog):
-    import logging
-
-    import torch
-
-    from pymonn_widgets import Dashboard
-    from pymonntorch_core import Behavior, Network, NeuronGroup, Recorder
-
-    class Leak(Behavior):
-        def initialize(self, n):
-            super().initialize(n)
-            n.I_ext = n.vector("ones")  # created first: the dashboard must still prefer `voltage`
-            n.voltage = n.vector("zeros")
-            n.spike = n.vector(dtype=torch.bool)
-
-        def forward(self, n):
-            n.voltage += 0.1
-            n.spike = n.voltage > 1
-            n.voltage[n.spike] = 0
-
-    net = Network()
-    NeuronGroup(net=net, size=1, behavior={1: Leak(), 9: Recorder(["I_ext", "voltage"])})
+    dash = Dashboard(net, window=1000)
+    page = Page(dash.plots)
+    reference = ng.add_behavior(99, __import__("pymonntorch_core").EventRecorder(["spike"]))
     net.initialize(info=False)
+    dash.controller.run(200)
+    spikes = np.concatenate([f[3] for f in page.frames])
+    assert spikes.tolist() == reference.read("spike")[:, :2].tolist()     # each spike exactly once, in order
+    t = np.concatenate([f[1] for f in page.frames])
+    assert t.tolist() == list(range(1, 201))
+    last = page.frames[-1][0]
+    assert last["now"] == 200 and last["window"] == 1000 and last["traces"] == [0, 1, 2, 3, 4]
+    values = np.concatenate([f[2] for f in page.frames], axis=1)
+    assert np.allclose(values[-1, -1], ng.voltage.mean().item()) and np.allclose(values[:5, -1], ng.voltage[:5].numpy())
+
+
+def test_no_frame_while_one_is_unacknowledged_and_nothing_is_lost():
+    net, ng = tutorial(size=100)
+    dash = Dashboard(net, window=2000, frame_rate=1000)
+    page = Page(dash.plots, auto=False)
+    page.ack()
+    for _ in range(5):
+        dash.controller.step(10)
+    assert len(page.frames) == 2                    # the hello keyframe, then one: the page did not answer
+    page.ack()                                      # the forced frame waiting for it goes out now
+    assert len(page.frames) == 3 and page.frames[-1][0]["now"] == 50
+    t = np.concatenate([f[1] for f in page.frames])
+    assert t.tolist() == list(range(1, 51))         # frames were merged, not dropped: every sample once
+
+
+def test_paused_dashboard_sends_nothing():
+    net, _ = tutorial(size=100)
     dash = Dashboard(net)
-    assert dash.controller.sources_of(net.NeuronGroups[0]).variable == "voltage"
-    with caplog.at_level(logging.ERROR):
-        dash.controller.run(1)  # one sample: nothing to draw yet, and no view may fail
-        dash.controller.run(4)
-    assert not caplog.records, caplog.text
-    assert len(dash.voltage.traces.x) == 5
+    page = Page(dash.plots)
+    dash.controller.run(30)
+    count = len(page.frames)
+    for _ in range(5):
+        dash.controller.frame(force=False)
+    assert len(page.frames) == count
+
+
+def test_both_plots_share_one_window_ending_now_after_a_change():
+    net, (exc, inh) = ei_network()
+    dash = Dashboard(net, window=400)
+    page = Page(dash.plots)
+    dash.controller.run(150)
+    lif = exc.behavior[2]
+    dash.controller.set_parameter(exc, 2, "threshold", lif.threshold + 1.0)
+    dash.controller.run(300)
+    header, t, values, spikes = page.frames[-1]
+    assert header["now"] == 450 and header["window"] == 400 and header["marks"] == [150]
+    frames_t = np.concatenate([f[1] for f in page.frames])
+    window_t = frames_t[frames_t > 450 - 400]
+    assert window_t.tolist() == list(range(51, 451))             # the voltage window ends now
+    all_spikes = np.concatenate([f[3] for f in page.frames])
+    assert all_spikes[:, 0].max() <= 450 and (all_spikes[:, 0] > 440).any()
+
+
+def test_keyframe_after_selection_window_change_and_reset():
+    net, (exc, inh) = ei_network()
+    dash = Dashboard(net, window=100)
+    page = Page(dash.plots)
+    dash.controller.run(250)
+    dash.controller.select_group(inh)
+    header, t, values, spikes = page.frames[-1]
+    assert header["key"] and header["neurons"] == inh.size and len(t) == 0     # I is recorded from now on
+    assert dash.plots.title == "I"
+    dash.controller.run(10)
+    assert np.concatenate([f[1] for f in page.frames[-3:]]).tolist()[-10:] == list(range(251, 261))
+    dash.controller.set_window(200)
+    assert page.frames[-1][0]["key"] and page.frames[-1][0]["window"] == 200 and dash.plots.window == 200
+    before = len(page.frames)
+    dash.controller.reset()
+    after = page.frames[before:]
+    assert after[0][0]["key"] and all(f[0]["now"] == 0 and len(f[1]) == 0 for f in after)
+
+
+def test_units_label_the_axes():
+    net, (exc, inh) = ei_network()
+    dash = Dashboard(net)
+    assert dash.plots.x_label == "time (ms)" and dash.plots.y_label == "voltage (mV)" and dash.plots.dt == 0.1
+    net2, _ = tutorial(size=10)
+    plain = Dashboard(net2)
+    assert plain.plots.x_label == "iteration" and plain.plots.y_label == "voltage"
+
+
+def test_raster_click_selects_that_neuron():
+    net, ng = tutorial()
+    dash = Dashboard(net)
+    page = Page(dash.plots)
+    dash.controller.run(20)
+    dash.plots.selected_neuron = 42                        # what a click on row 42 sets
+    assert dash.controller.selected_neurons[0] == 42
+    header, t, values, _ = page.frames[-1]
+    assert header["traces"][0] == 42 and header["key"]
+    assert np.isnan(values[0]).all() or np.allclose(values[0, -1], ng.voltage[42].item())
+    dash.controller.run(5)
+    assert np.allclose(page.frames[-1][2][0, -1], ng.voltage[42].item())
+    dash.plots.selected_neuron = 10_000                    # out of range from the page: ignored
+    assert dash.controller.selected_neurons[0] == 42
+
+
+def test_still_state_holds_the_window_for_saved_notebooks():
+    net, ng = tutorial(size=200)
+    dash = Dashboard(net, window=100)
+    dash.controller.run(150)
+    still = dash.plots._still
+    assert still["header"]["now"] == 150 and still["header"]["key"]
+    t = np.frombuffer(still["t"], "<i4")
+    spikes = np.frombuffer(still["spikes"], "<i4").reshape(-1, 2)
+    assert t.tolist() == list(range(51, 151)) and (spikes[:, 0] > 50).all() and len(spikes)
+    state = dash.plots.get_state()
+    assert isinstance(state["_still"]["spikes"], (bytes, memoryview))
+
+
+def test_dashboard_records_only_what_it_shows():
+    net, ng = tutorial(size=400, recorders=False)
+    dash = Dashboard(net, window=100)
+    observer = dash.controller.view.observer
+    assert set(observer.channels) == {"trace", "mean", "spike"} and net.observers == [observer]
+    assert observer.channels["trace"].neurons.tolist() == [0, 1, 2, 3, 4]
+    dash.controller.run(300)
+    ring = observer.channels["trace"].ring
+    assert ring.shape == (100, 5) and observer.channels["spike"].ring.shape == (100, 400)
+    assert ng.behavior.keys() == {1, 2} and "Observer" not in repr(net)
+    net2, (exc, inh) = ei_network()
+    dash2 = Dashboard(net2)
+    dash2.controller.select_group(inh)
+    assert [o.target for o in net2.observers] == [inh]          # the old group's observer is gone
+    assert torch.equal(dash2.controller.view.observer.channels["trace"].neurons, torch.arange(5))
+
+
+def test_time_step_and_unit_can_be_given_where_behaviors_declare_none():
+    net, _ = tutorial(size=10)
+    dash = Dashboard(net, dt=0.1, unit="mV")
+    assert dash.plots.x_label == "time (ms)" and dash.plots.y_label == "voltage (mV)" and dash.controller.dt == 0.1
