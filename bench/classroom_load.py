@@ -13,6 +13,7 @@ and reports:
   core: the run stopped); and how long each click took to reach its page;
 - kernel PSS per visitor (proportional set size: shared pages split between the kernels) at rest and at
   the start and end of Play; server RSS; kernels' CPU while everyone is paused (idle visitors);
+- how busy each page's main thread was during Play (Chromium's own counters: tasks, script, layout);
 - page errors, dashboards that never showed, Voilà's IOPub timeouts.
 
 Bounded: at most ``--max-visitors`` pages, every phase has a timeout and each K a ``--budget``; the
@@ -200,6 +201,19 @@ class Visitor:
     def button(self, name):
         return self.page.get_by_role("button", name=name, exact=True).first
 
+    async def main_thread(self):
+        """Chromium's counters of the page's main-thread work (seconds): Task, Script, Layout, RecalcStyle."""
+        try:
+            if not hasattr(self, "_cdp"):
+                self._cdp = await self.context.new_cdp_session(self.page)
+                await self._cdp.send("Performance.enable")
+            metrics = await asyncio.wait_for(self._cdp.send("Performance.getMetrics"), 30)
+        except Exception:  # noqa: BLE001 - a diagnostic only
+            return None
+        names = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+        m = {x["name"]: x["value"] for x in metrics["metrics"]}
+        return {n: m.get(n, 0.0) for n in names}
+
     async def open(self, url, timeout):
         t0 = time.monotonic()
         try:
@@ -333,6 +347,7 @@ async def run_k(browser, k, args, logdir, result):
         result["play_click_s"] = list(await asyncio.gather(*(v.press("Play") for v in shown)))
         await asyncio.sleep(args.warmup)
         start = await asyncio.gather(*(v.reading() for v in shown))
+        work0 = await asyncio.gather(*(v.main_thread() for v in shown))
         cpu0, tcpu = voila.kernel_cpu_seconds(), time.monotonic()
         pss_start, _ = voila.memory()
         samples = [sum(pss_start) / max(1, len(pss_start))]
@@ -342,6 +357,11 @@ async def run_k(browser, k, args, logdir, result):
             p, _ = voila.memory()
             samples.append(sum(p) / max(1, len(p)))
         end = await asyncio.gather(*(v.reading() for v in shown))
+        work1 = await asyncio.gather(*(v.main_thread() for v in shown))
+        elapsed = time.monotonic() - tcpu
+        result["page_busy_percent"] = [None if a is None or b is None else
+                                       {k.replace("Duration", ""): 100 * (b[k] - a[k]) / elapsed for k in a}
+                                       for a, b in zip(work0, work1)]
         result["play_cpu_percent"] = 100 * (voila.kernel_cpu_seconds() - cpu0) / (time.monotonic() - tcpu) / len(shown)
         pss_end, rss_end = voila.memory()
         rates, fps = [], []
@@ -408,6 +428,10 @@ def report(r, file=sys.stdout):
               f"{max(r['play_pss_gb'][1], default=float('nan')):.3f} (samples {', '.join(f'{x:.3f}' for x in m)})", file=file)
         print(f"  server RSS GB           {r.get('rest_server_rss_gb', float('nan')):.3f} at rest, "
               f"{r['play_server_rss_gb']:.3f} playing", file=file)
+    busy = [b for b in r.get("page_busy_percent", []) if b]
+    if busy:
+        parts = ", ".join(f"{k} {statistics.median(b[k] for b in busy):.0f}" for k in busy[0])
+        print(f"  page main thread, Play  % of the time busy (median): {parts}", file=file)
     if "play_cpu_percent" in r:
         print(f"  kernel CPU, playing     {r['play_cpu_percent']:.0f} % of a core per visitor", file=file)
     if "idle_cpu_percent" in r:
