@@ -206,7 +206,7 @@ function render({ model, el }) {
   rbody.className = "pymonn-raster-body";
   const canvas = document.createElement("canvas");
   canvas.className = "pymonn-raster-canvas";
-  canvas.setAttribute("aria-label", "spike raster: click a row to show that neuron");
+  canvas.setAttribute("aria-label", "spike raster: click a row (or press Up / Down) to show that neuron");
   const rsvg = node("svg", { class: "pymonn-plot-svg pymonn-raster-axes" });
   rbody.append(canvas, rsvg);
   voltage.append(vhead, vsvg); raster.append(rhead, rbody);
@@ -215,8 +215,9 @@ function render({ model, el }) {
   const bins = document.createElement("canvas"), bctx = bins.getContext("2d");
   let counts = new Uint32Array(1), image = null, pending = false, frames = 0;
 
-  function size(panel) {
-    const width = Math.max(240, panel.clientWidth || 480), height = Math.max(140, model.get("height") - 24);
+  function size() {   // each panel takes half of the widget (measured on the root: stable while it lays out)
+    const width = Math.max(240, Math.floor(((el.clientWidth || 960) - 8) / 2));
+    const height = Math.max(140, model.get("height") - 24);
     return { width, height, box: { x: MARGIN.left, y: MARGIN.top, w: width - MARGIN.left - MARGIN.right,
                                    h: height - MARGIN.top - MARGIN.bottom } };
   }
@@ -230,7 +231,7 @@ function render({ model, el }) {
   }
 
   function drawVoltage(colours) {
-    const { width, height, box } = size(voltage);
+    const { width, height, box } = size();
     vsvg.setAttribute("width", width); vsvg.setAttribute("height", height);
     vsvg.replaceChildren();
     const time = timeAxis(box), h = store.header;
@@ -294,7 +295,7 @@ function render({ model, el }) {
   }
 
   function drawRaster(colours) {
-    const { width, height, box } = size(raster);
+    const { width, height, box } = size();
     rsvg.setAttribute("width", width); rsvg.setAttribute("height", height);
     rsvg.replaceChildren();
     const w = Math.max(1, Math.round(box.w)), h = Math.max(1, Math.round(box.h));
@@ -353,6 +354,15 @@ function render({ model, el }) {
     if (y < 0 || y > rect.height) return;
     const neuron = Math.max(0, Math.min(neurons - 1, Math.floor(((rect.height - y) / rect.height) * neurons)));
     model.set("selected_neuron", neuron);
+    model.save_changes();
+  });
+  canvas.tabIndex = 0;        // keyboard: Up/Down move the selected row, like a click on it
+  canvas.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+    event.preventDefault();
+    const neurons = (store.header && store.header.neurons) || model.get("neurons");
+    const current = Math.max(0, model.get("selected_neuron"));
+    model.set("selected_neuron", Math.max(0, Math.min(neurons - 1, current + (event.key === "ArrowUp" ? 1 : -1))));
     model.save_changes();
   });
   store.listeners.add(schedule);
