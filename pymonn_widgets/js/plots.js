@@ -216,7 +216,8 @@ function render({ model, el }) {
   let counts = new Uint32Array(1), image = null, pending = false, frames = 0;
 
   function size() {   // each panel takes half of the widget (measured on the root: stable while it lays out)
-    const width = Math.max(240, Math.floor(((el.clientWidth || 960) - 8) / 2));
+    const outer = el.getBoundingClientRect().width || (el.parentElement && el.parentElement.clientWidth) || 960;
+    const width = Math.max(240, Math.floor((outer - 8) / 2));
     const height = Math.max(140, model.get("height") - 24);
     return { width, height, box: { x: MARGIN.left, y: MARGIN.top, w: width - MARGIN.left - MARGIN.right,
                                    h: height - MARGIN.top - MARGIN.bottom } };
@@ -371,6 +372,8 @@ function render({ model, el }) {
   for (const name of names) model.on(name, schedule);
   const resize = new ResizeObserver(schedule);
   resize.observe(el);
+  if (el.parentElement) resize.observe(el.parentElement);
+  requestAnimationFrame(() => requestAnimationFrame(schedule));   // once attached and laid out
   const themed = new MutationObserver(schedule);   // JupyterLab switches themes on <body> attributes
   themed.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
   schedule();

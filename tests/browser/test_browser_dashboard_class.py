@@ -148,6 +148,9 @@ def test_after_run_all_nothing_is_logged_and_it_fits_one_screen(dash_page):
     g = geometry(page)
     height = g["plotsBottom"] - g["play"]
     log(f"Play top to plots bottom: {height:.0f} px")
+    widths = page.evaluate("""() => [document.querySelector('.pymonn-plots-root').getBoundingClientRect().width,
+      ...[...document.querySelectorAll('.pymonn-plot-svg')].map((s) => Number(s.getAttribute('width')))]""")
+    assert all(w >= 0.45 * widths[0] for w in widths[1:]), f"each plot should take half the width: {widths}"
     write_artifact_json("dashboard_class.json", {"play_to_plots_bottom_px": round(height)})
     assert height <= 800, f"controls to plots: {height:.0f} px"
     for unit in ("mV", "ms"):
