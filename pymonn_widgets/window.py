@@ -3,8 +3,9 @@
 Only what is displayed is recorded, in rings as long as the time window: the spike vector (held under
 ``SPIKE_BYTES``) and the plotted variable, whole while its ring fits in ``WHOLE_BYTES`` (one cheap copy
 an iteration; the chosen neurons and the mean are then taken on the device when a frame is built),
-else only the chosen neurons (selected on the device) and the mean. The user's recorders are never touched or read. ``frame()`` builds what is new since
-the last frame as binary arrays (a whole window when ``key=True``).
+else only the chosen neurons (selected on the device) and the mean. The user's recorders are never
+touched or read. ``frame()`` builds what is new since the last frame as binary arrays (a whole window
+when ``key=True``).
 """
 from __future__ import annotations
 
