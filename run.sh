@@ -11,24 +11,38 @@ CONEX=cnrl-conex==0.1.5      # CoNeX, for the drop-in compatibility tests (insta
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Install into $VENV what extra $1 needs, unless an earlier run installed it from the same pyproject.toml.
-setup() {
-  local stamp="$VENV/.pymonn-setup-$1"
-  local want; want="$1 $TORCH $CONEX $(sha256sum pyproject.toml | cut -c1-16)"
-  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-    step "environment $VENV is up to date (delete $stamp to reinstall)"; return
+# pip install into $VENV, printing one summary line; on failure the whole log and a non-zero status.
+pip_install() {
+  local log; log=$(mktemp)
+  if "$VENV/bin/python" -m pip install --progress-bar off "$@" >"$log" 2>&1; then
+    grep -E '^Successfully installed' "$log" || echo "already installed"
+    rm -f "$log"
+  else
+    grep -v '^WARNING: Location' "$log" >&2; rm -f "$log"
+    echo "pip install $* failed" >&2; return 1
   fi
+}
+
+# Install into $VENV what extra $1 needs, unless an earlier run installed it (or the 'test' extra, which
+# includes every other) from the same pyproject.toml.
+setup() {
+  local stamp="$VENV/.pymonn-setup-$1" extra
+  local pins; pins="$TORCH $CONEX $(sha256sum pyproject.toml | cut -c1-16)"
+  for extra in "$1" test; do
+    if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.pymonn-setup-$extra" 2>/dev/null)" = "$extra $pins" ]; then
+      step "environment $VENV is up to date (delete $VENV/.pymonn-setup-* to reinstall)"; return
+    fi
+  done
   [ -x "$VENV/bin/python" ] || { step "creating the virtualenv $VENV"; python3 -m venv "$VENV"; }
   step "installing $TORCH (CPU)"
-  "$VENV/bin/python" -m pip install --progress-bar off "$TORCH" | grep -v '^Requirement already' || true
+  pip_install "$TORCH"
   step "installing the project and its '$1' extra (a few minutes the first time)"
-  "$VENV/bin/python" -m pip install --progress-bar off -e ".[$1]" | grep -E '^(Successfully|ERROR)' || true
-  "$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check; exit 1; }
+  pip_install -e ".[$1]"
   if [ "$1" = test ]; then
     step "installing $CONEX (no dependencies: it runs on our core through the import alias)"
-    "$VENV/bin/python" -m pip install --progress-bar off --no-deps "$CONEX" | grep -E '^(Successfully|ERROR)' || true
+    pip_install --no-deps "$CONEX"
   fi
-  echo "$want" > "$stamp"
+  echo "$1 $pins" > "$stamp"
 }
 
 # Debian packages the tests need: chromium (real-browser tests) and nodejs (the front ends' unit tests).
@@ -71,9 +85,9 @@ case "$job" in
     step "the built wheel in a clean virtualenv"
     "$VENV/bin/python" tests/wheel_smoke.py "$TORCH"
     nbval_other_kernels
-    step "pytest: core, widgets, notebooks (native kernels), real browser"
+    step "pytest: core, pymonntorch compatibility (CoNeX), widgets, notebooks (native kernels), real browser"
     # tests/browser last: Playwright's sync API leaves its event loop set in this thread until the session ends
-    exec "$VENV/bin/python" -m pytest tests/core tests/widgets notebooks tests/browser \
+    exec "$VENV/bin/python" -m pytest tests/core tests/compat tests/widgets tests/notebooks notebooks tests/browser \
       --nbval --nbval-sanitize-with notebooks/sanitize.cfg "$@" ;;
   *)
     echo "usage: bash run.sh lab|test [args]" >&2; exit 2 ;;

@@ -17,9 +17,10 @@ from .dashboard import Dashboard
 from .graph import NetworkGraph, graph_model
 from .parameters import ParameterPanel
 from .plots import TimePlots
+from .sweep_view import SweepView
 from .window import PlotWindow
 
 __all__ = [
     "Dashboard", "Controller", "Pace", "served_default", "NetworkGraph", "ParameterPanel", "RunControls",
-    "TimePlots", "PlotWindow", "ChangeLog", "Change", "graph_model",
+    "TimePlots", "PlotWindow", "ChangeLog", "Change", "graph_model", "SweepView",
 ]

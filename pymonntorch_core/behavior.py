@@ -1,4 +1,5 @@
 """Behavior: the unit of dynamics, with an ``initialize(obj)`` / ``forward(obj)`` lifecycle."""
+import re
 import warnings
 
 import torch
@@ -77,12 +78,15 @@ class Behavior(TaggableObject):
         """The object this behavior was initialised on, or None."""
         return self._owner
 
-    def parameter(self, key, default=None, object=None, *, required=False, min=None, max=None,
-                  step=None, unit=None, description=None, tensor=False):
+    def parameter(self, key, default=None, object=None, do_not_diversify=False, search_other_behaviors=False,
+                  tensor=False, required=False, *, min=None, max=None, step=None, unit=None, description=None):
         """The constructor argument ``key``, or ``default`` when it was not given (or None).
 
-        A string given for a numeric default is converted (``"50%"`` becomes 0.5). Range, step, unit
-        and description, when given, describe the parameter to ``tunable_parameters``.
+        A string given for a numeric default is converted (``"50%"`` becomes 0.5). With ``object``, a
+        mode string such as ``"normal(0, 1)"`` becomes ``object.vector(...)`` (``matrix`` for synapses)
+        and ``"same(tag, name)"`` is ``object[tag, 0].name``, unless ``do_not_diversify``;
+        ``search_other_behaviors`` takes a missing ``key`` from the object's other behaviors. Range,
+        step, unit and description, when given, describe the parameter to ``tunable_parameters``.
         """
         self.used_attr_keys.append(key)
         if required and self.init_kwargs.get(key) is None:
@@ -90,12 +94,14 @@ class Behavior(TaggableObject):
         if any(v is not None for v in (min, max, step, unit, description)):
             self._specs[key] = ParameterSpec(min, max, step, unit, description)
         result = self.init_kwargs.get(key)
+        if key not in self.init_kwargs and search_other_behaviors and object is not None:
+            for other in object.behavior.values():
+                result = other.init_kwargs.get(key, result)
         if result is None:
             result = default
-        if isinstance(result, str) and object is not None and "(" in result:
-            make = getattr(object, "vector", None) or object.matrix
-            result = make(result)
-        elif isinstance(result, str) and default is not None and not isinstance(default, str):
+        if isinstance(result, str) and object is not None and not do_not_diversify:
+            result = self._diversify(key, result, object)
+        if isinstance(result, str) and default is not None and not isinstance(default, str):
             result = _convert(type(self).__name__, key, result, default)
         if tensor and result is not None:
             device = object.device if object is not None else self.device
@@ -103,6 +109,37 @@ class Behavior(TaggableObject):
             if result.is_floating_point() and object is not None:
                 result = result.to(object.def_dtype)
         return result
+
+    def _diversify(self, key, text, obj):
+        same = _SAME.fullmatch(text)
+        if same is not None:
+            found = obj[same.group(1), 0]
+            if found is None or not hasattr(found, same.group(2)):
+                raise ArgumentError(
+                    f"{type(self).__name__}.{key}: {text!r} names nothing: {obj._label()} has no "
+                    f"{same.group(1)!r} with an attribute {same.group(2)!r}"
+                )
+            return getattr(found, same.group(2))
+        make = getattr(obj, "vector", None) or getattr(obj, "matrix", None)
+        return make(text) if make is not None and "(" in text and ")" in text else text
+
+    def set_parameters_as_variables(self, object):
+        """Copy every constructor argument onto ``object`` (mode strings such as "ones()" become tensors)."""
+        for key in self.init_kwargs:
+            setattr(object, key, self.parameter(key, None, object=object))
+
+    @property
+    def empty_iteration_function(self):
+        """True when ``forward`` does nothing (its body is only ``pass``, ``...`` or a docstring)."""
+        code = getattr(self.forward, "__code__", None)
+        if code is None:
+            return False
+        constants = set(code.co_consts) - {getattr(self.forward, "__doc__", None)}
+        return code.co_code in _EMPTY_BODIES and constants <= {None, Ellipsis}
+
+    def is_empty_iteration_function(self):
+        """The published package's name for ``empty_iteration_function``."""
+        return self.empty_iteration_function
 
     def check_unused_attrs(self):
         """Warn about constructor arguments that ``initialize`` never read (often a typo)."""
@@ -159,6 +196,24 @@ class Behavior(TaggableObject):
         for key, value in self.init_kwargs.items():
             parts.append(repr(value) if key.startswith("arg_") else f"{key}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+_SAME = re.compile(r"same\(\s*([^,()]+?)\s*,\s*([A-Za-z]\w*)\s*\)")
+
+
+def _pass(obj):
+    pass
+
+
+def _ellipsis(obj):
+    ...
+
+
+def _documented(obj):
+    """A docstring only."""
+
+
+_EMPTY_BODIES = frozenset(f.__code__.co_code for f in (_pass, _ellipsis, _documented))
 
 
 def _convert(owner, key, text, default):

@@ -9,7 +9,18 @@ class PymonnError(Exception):
 
 
 class ArgumentError(PymonnError, ValueError, TypeError):
-    """An argument has the wrong type or value (catchable as ValueError or TypeError)."""
+    """An argument has the wrong type or value (catchable as ValueError or TypeError).
+
+    ``owner`` (e.g. ``"NeuronGroup"``, ``"Controller.select_group"``) and ``argument`` (``"size"``)
+    name what was refused; when not given they are read from a message worded
+    ``Owner.argument: ...``.
+    """
+
+    def __init__(self, message, *, owner=None, argument=None):
+        super().__init__(message)
+        if owner is None and argument is None:
+            owner, argument = _owner_and_argument(str(message))
+        self.owner, self.argument = owner, argument
 
 
 class ExpressionError(ArgumentError):
@@ -38,9 +49,18 @@ def describe(value):
     return f"{text} ({type(value).__name__})"
 
 
-def bad_argument(owner, argument, expected, value):
-    """An ArgumentError worded as ``Owner.argument: must be <expected>, got <value>``."""
-    return ArgumentError(f"{owner}.{argument}: must be {expected}, got {describe(value)}")
+def bad_argument(owner, argument, expected, value, error=None):
+    """An ArgumentError (or ``error`` class) worded ``Owner.argument: must be <expected>, got <value>``."""
+    return (error or ArgumentError)(f"{owner}.{argument}: must be {expected}, got {describe(value)}",
+                                    owner=owner, argument=argument)
+
+
+def _owner_and_argument(message):
+    head = message.split(": ", 1)[0]
+    owner, dot, argument = head.rpartition(".")
+    if not dot or not owner or not argument.replace("_", "a").isalnum():
+        return None, None
+    return owner, argument
 
 
 def close_matches(word, candidates):

@@ -1,12 +1,12 @@
 """Network: the container of all groups, the execution order of behaviors, and the run loop."""
-import numbers
-import os
 import time
 import warnings
+from warnings import warn
 
 import torch
 
 from .behavior import Behavior
+from .checks import available_memory, check_int
 from .errors import ArgumentError, PymonnWarning, StateError, bad_argument, describe
 from .network_object import NetworkObject
 from .neuron_group import SynapseIndex
@@ -55,7 +55,7 @@ class Network(NetworkObject):
         self._changed_since_initialize = False
         self._interrupted = None
         self.observers = []
-        super().__init__(self, "Network_1" if tag is None else tag, behavior)
+        super().__init__(self, tag, behavior)
 
     # --- structure -------------------------------------------------------------------------
     def _schedule(self, key, parent, behavior):
@@ -68,13 +68,25 @@ class Network(NetworkObject):
             if not (entry[1] is parent and entry[2] is behavior)
         ]
 
-    def _add_structure(self, obj, kind_list):
-        kind_list.append(obj)
+    def _add_structure(self, obj, kind_list=None):
+        """List ``obj``; a NeuronGroup or SynapseGroup (given ``kind_list``) is also ``net.<tag>``."""
         self.Structures.append(obj)
-        if not hasattr(self, obj.tags[0]):
-            setattr(self, obj.tags[0], obj)
+        if kind_list is not None:
+            kind_list.append(obj)
+            self._name_structure(obj)
         self._changed_since_initialize = self._initialized
         self._index_synapses()
+
+    def _name_structure(self, obj):
+        """``net.<tag>`` is the last group with that first tag; the network's own names are kept."""
+        tag, current = obj.tags[0], vars(self).get(obj.tags[0])
+        if not hasattr(self, tag) or isinstance(current, NetworkObject) and current is not self:
+            setattr(self, tag, obj)
+
+    @property
+    def sub_structures(self):
+        """The structures whose ``parent_structure`` is the network (not part of another)."""
+        return [obj for obj in self.Structures if obj.parent_structure is self]
 
     def _index_synapses(self):
         """Rebuild every group's afferent/efferent synapse lists (groups created in any order)."""
@@ -90,6 +102,9 @@ class Network(NetworkObject):
     def all_objects(self):
         """The network, then every group in creation order."""
         return [self, *self.Structures]
+
+    def clear_tag_cache(self):
+        """Nothing to clear: lookups are never cached (kept for code written for pymonntorch)."""
 
     def all_behaviors(self):
         """Every behavior of every object, in execution order."""
@@ -117,13 +132,15 @@ class Network(NetworkObject):
         """Stop and forget ``observer`` (nothing happens when it was already removed)."""
         self.observers = [o for o in self.observers if o is not observer]
 
-    def _plan(self):
-        """``(behavior, parent, forward)`` in run order, with the observers after their keys."""
+    def _plan(self, times=None):
+        """``(behavior, parent, forward)`` in run order, with the observers after their keys; with a
+        ``times`` dict, each behavior's forward also adds its milliseconds there."""
         entries = [(k, b, p) for k, p, b in self.sorted_behavior_execution_list if type(b).forward is not _EMPTY_FORWARD]
         if self.observers:
             entries += [(o.key, o, o.target) for o in self.observers]
             entries.sort(key=lambda e: e[0])    # stable: observers after the behaviors of their key
-        return [(b, p, b.forward) for _, b, p in entries]
+        return [(b, p, b.forward if times is None or b in self.observers else _timed(b.forward, k, times))
+                for k, b, p in entries]
 
     # --- lifecycle -------------------------------------------------------------------------
     def initialize(self, info=True, warnings=True, storage_manager=None):
@@ -132,14 +149,20 @@ class Network(NetworkObject):
         With ``info`` the network's summary is printed.
         """
         self.check_unique_tags(warnings)
+        self._initialized = False  # until every behavior has initialised: a half-initialised network does not run
         self._iteration = 0
         self._interrupted = None
         order = self.sorted_behavior_execution_list
-        for _, parent, behavior in [e for e in order if not e[2].initialize_last] + \
-                                   [e for e in order if e[2].initialize_last]:
+        for key, parent, behavior in [e for e in order if not e[2].initialize_last] + \
+                                     [e for e in order if e[2].initialize_last]:
             behavior._attach(parent)
             if not behavior.initialize_on_init:
-                behavior.initialize(parent)
+                try:
+                    behavior.initialize(parent)
+                except Exception as error:
+                    error.add_note(f"raised in {behavior!r} (key {key}) of {parent._label()} during "
+                                   f"initialize(); the network cannot run until initialize() succeeds")
+                    raise
                 behavior.check_unused_attrs()
         self._initialized = True
         self._changed_since_initialize = False
@@ -150,22 +173,22 @@ class Network(NetworkObject):
         if storage_manager is not None:
             storage_manager.save_param("info", str(self))
 
-    def check_unique_tags(self, warn=True):
-        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...)."""
+    def check_unique_tags(self, warnings=True):
+        """Give NeuronGroups sharing a first tag distinct names ('exc', 'excb', ...), warning if ``warnings``."""
         seen = []
         for ng in self.NeuronGroups:
             first = ng.tags[0]
             if first in seen:
                 new = first + chr(97 + seen.count(first))
-                if warn:
-                    warnings.warn(
+                if warnings:
+                    warn(
                         f"NeuronGroup tag {first!r} is already used; renamed to {new!r} "
                         f"(give groups distinct tags, extra tags after a comma)",
                         PymonnWarning,
                         stacklevel=3,
                     )
                 ng.tags[0] = new
-                ng.tags.insert(1, first)
+                ng.tags.append(first)
             seen.append(first)
 
     def simulate_iteration(self, measure_behavior_execution_time=False):
@@ -173,34 +196,30 @@ class Network(NetworkObject):
         if not measure_behavior_execution_time:
             self._run(1)
             return None
-        self._check_runnable()
         times = {}
-        self._iteration += 1
-        for key, parent, behavior in self.sorted_behavior_execution_list:
-            if behavior.behavior_enabled:
-                start = time.perf_counter()
-                behavior.forward(parent)
-                times[key] = times.get(key, 0.0) + (time.perf_counter() - start) * 1000
-        for observer in self.observers:
-            observer.forward(observer.target)
+        self._run(1, times)
         return times
 
     def simulate_iterations(self, iterations, batch_size=-1, measure_block_time=True,
                             disable_recording=False, batch_progress_update_func=None):
         """Run ``iterations`` iterations, in batches of ``batch_size`` (-1: one batch).
 
+        After each batch ``batch_progress_update_func(percent, net)`` is called; the last batch takes
+        the remainder (10 iterations in batches of 3: 3, 3 and 4, reported at 33.3, 66.7, 100 %).
+
         ``measure_block_time`` prints each batch's duration and returns the last one in ms;
         ``disable_recording`` pauses every recorder for this call. If a behavior raises, the
         exception carries a note naming it, its object and the iteration; state and records are
         kept, and the next call first finishes the interrupted iteration from that behavior.
         """
-        iterations = _count("iterations", iterations, allow_zero=True)
+        iterations = check_int("Network.simulate_iterations", "iterations", iterations, min=0)
         if batch_size != -1:
-            batch_size = _count("batch_size", batch_size, allow_zero=False)
+            batch_size = check_int("Network.simulate_iterations", "batch_size", batch_size, min=1,
+                                   expected="a positive int or -1")
         self._check_runnable()
         if batch_size == -1 or batch_size >= iterations:
             batch_size = max(iterations, 1)
-        batches = -(-iterations // batch_size)
+        batches = max(iterations // batch_size, 1)
         self._prepare_recorders(iterations)
         elapsed_ms = None
         objects = self.all_objects()
@@ -210,7 +229,7 @@ class Network(NetworkObject):
                 obj.recording = False
         try:
             for number in range(1, batches + 1):
-                size = min(batch_size, iterations - (number - 1) * batch_size)
+                size = batch_size if number < batches else iterations - (number - 1) * batch_size
                 start = time.perf_counter()
                 self._run(size)
                 elapsed_ms = (time.perf_counter() - start) * 1000
@@ -244,7 +263,7 @@ class Network(NetworkObject):
         """Reserve recorder buffers for the run, or warn when unbounded ones would not fit in memory."""
         recorders = self._recorders()
         projected = sum(r._projected_bytes(iterations) for r in recorders)
-        available = _available_memory(self.device)
+        available = available_memory(self.device)
         if available is not None and projected > MEMORY_WARNING_FRACTION * available:
             warnings.warn(
                 f"{self._label()}: after {iterations} more iterations the recorders without max_length "
@@ -254,32 +273,46 @@ class Network(NetworkObject):
                 PymonnWarning,
                 stacklevel=3,
             )
-            return
+        budget = RESERVE_FRACTION * available if available is not None else RESERVE_BYTES
         for recorder in recorders:
-            recorder._reserve(iterations)
+            recorder._reserve(iterations, budget / max(len(recorders), 1))
 
-    def _run(self, iterations):
-        """The inner loop: ``iterations`` iterations of every enabled behavior in order."""
+    def _run(self, iterations, times=None):
+        """The inner loop: ``iterations`` iterations of every enabled behavior in order; with a
+        ``times`` dict, also the milliseconds each behavior key took."""
         self._check_runnable()
-        plan = self._plan()
+        plan = self._plan(times)
         if iterations and self._interrupted is not None:
             resume = next((i for i, e in enumerate(plan) if e[0] is self._interrupted[0]
                            and e[1] is self._interrupted[1]), len(plan))
-            self._interrupted = None
-            self._execute(plan[resume:])
+            self._execute(plan[resume:], advance=False)
             iterations -= 1
         for _ in range(iterations):
-            self._iteration += 1
             self._execute(plan)
 
-    def _execute(self, plan):
-        entry = None
+    def _execute(self, plan, advance=True):
+        """One iteration (``advance``: counting it first), or the rest of an interrupted one.
+
+        Wherever an exception or interrupt arrives, ``_interrupted`` names the first behavior that
+        has not finished, so the next run resumes there: no behavior runs twice or is skipped.
+        """
+        done = -1
         try:
+            if advance:
+                self._iteration += 1
+            done = 0
             for entry in plan:
                 if entry[0].behavior_enabled:
                     entry[2](entry[1])
+                done += 1
+            self._interrupted = None
         except BaseException as error:
-            behavior, parent = entry[0], entry[1]
+            if done < 0:
+                raise  # the iteration had not begun
+            if done == len(plan):
+                self._interrupted = None
+                raise
+            behavior, parent = plan[done][0], plan[done][1]
             self._interrupted = (behavior, parent)
             if isinstance(error, Exception):
                 key = next((k for k, p, b in self.sorted_behavior_execution_list if b is behavior and p is parent),
@@ -347,28 +380,18 @@ class Network(NetworkObject):
 
 _EMPTY_FORWARD = Behavior.forward
 MEMORY_WARNING_FRACTION = 0.5
+RESERVE_FRACTION = 0.125   # most of the free memory one simulate_iterations() call reserves up front
+RESERVE_BYTES = 2**30      # the same where free memory is unknown
 
 
-def _available_memory(device):
-    """Bytes of memory free for new tensors on ``device``, or None when unknown."""
-    kind = torch.device(device).type
-    if kind == "cuda":
-        return torch.cuda.mem_get_info(torch.device(device))[0]
-    if kind == "cpu":
+def _timed(forward, key, times):
+    def timed(parent):
+        start = time.perf_counter()
         try:
-            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):
-            return None
-    return None
-
-
-def _count(name, value, allow_zero):
-    if isinstance(value, str):
-        raise ArgumentError(f"Network.simulate_iterations.{name}: must be an int number of iterations, got the string {value!r}")
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (0 if allow_zero else 1):
-        expected = "an int >= 0" if allow_zero else "a positive int or -1"
-        raise bad_argument("Network.simulate_iterations", name, expected, value)
-    return int(value)
+            forward(parent)
+        finally:
+            times[key] = times.get(key, 0.0) + (time.perf_counter() - start) * 1000
+    return timed
 
 
 def _check_device(device):

@@ -4,6 +4,7 @@ import numbers
 import torch
 
 from .behavior import Behavior
+from .checks import check_allocation
 from .errors import ArgumentError, bad_argument, close_matches
 from .network_object import NetworkObject
 
@@ -45,6 +46,8 @@ class NeuronGroup(NetworkObject):
             raise bad_argument("NeuronGroup", "size", "a positive int or a NeuronDimension", size)
         else:
             self.size = int(size)
+        check_allocation("NeuronGroup", "size", self.size, torch.int64 if net.index_neurons else net.def_dtype,
+                         net.device, f"one vector of {self.size:,} neurons")
         self.BaseNeuronGroup = self
         self.mask = True
         self.afferent_synapses = SynapseIndex(All=[])
@@ -69,6 +72,9 @@ class NeuronGroup(NetworkObject):
         if isinstance(behavior, dict):
             return {0: dimension, **behavior}
         return behavior
+
+    def _register(self):
+        """Joins the network at the end of __init__, once tagged (see there)."""
 
     def vector(self, mode="zeros", scale=None, density=None, plot=False, dtype=None):
         """A new ``(size,)`` tensor: ``mode`` is "zeros", "ones", a number, "uniform", "normal(0, 1)",
@@ -96,7 +102,8 @@ class NeuronDimension(Behavior):
     """Lays a NeuronGroup out on a ``width x height x depth`` grid (x fastest) and sets its size.
 
     Pass it as the group's size: ``NeuronGroup(size=NeuronDimension(20, 10), ...)``. The group gets
-    ``width``, ``height``, ``depth`` and float coordinate vectors ``x``, ``y``, ``z``.
+    ``width``, ``height``, ``depth`` and float coordinate vectors ``x``, ``y``, ``z``, centred on 0
+    (width 3 gives x = -1, 0, 1; height 2 gives y = -0.5, 0.5); ``centered=False`` counts 0, 1, ...
     """
 
     initialize_on_init = True
@@ -116,6 +123,26 @@ class NeuronDimension(Behavior):
         neurons.x = index % width
         neurons.y = torch.div(index, width, rounding_mode="floor") % height
         neurons.z = torch.div(index, width * height, rounding_mode="floor") % depth
+        if self.parameter("centered", True):
+            neurons.x -= (width - 1) / 2
+            neurons.y -= (height - 1) / 2
+            neurons.z -= (depth - 1) / 2
+
+    def move(self, x=0, y=0, z=0):
+        """Shift the group's coordinates by ``(x, y, z)``; returns this behavior."""
+        neurons = self.owner
+        neurons.x += x
+        neurons.y += y
+        neurons.z += z
+        return self
+
+    def scale(self, x=1, y=1, z=1):
+        """Stretch the group's coordinates by ``(x, y, z)``; returns this behavior."""
+        neurons = self.owner
+        neurons.x *= x
+        neurons.y *= y
+        neurons.z *= z
+        return self
 
     def tunable_parameters(self):
         return []

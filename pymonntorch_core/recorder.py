@@ -7,6 +7,7 @@ import torch
 
 from .behavior import Behavior
 from .buffers import EventBuffer, IterationLog, SampleBuffer
+from .checks import check_int
 from .errors import ArgumentError, RecorderError, bad_argument, close_matches, describe
 from .expressions import Expression
 
@@ -45,25 +46,25 @@ class Recorder(Behavior):
             variables = [variables]
         if not isinstance(variables, (list, tuple)) or not variables:
             raise bad_argument(name, "variables", "a non-empty list of variable names or expressions", variables)
-        if isinstance(gap_width, bool) or not isinstance(gap_width, numbers.Integral) or gap_width < 0:
-            raise bad_argument(name, "gap_width", "an int >= 0", gap_width)
-        if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral)
-                                       or max_length < 1):
-            raise bad_argument(name, "max_length", "None or an int >= 1", max_length)
-        if len(set(variables)) != len(variables):
-            raise ArgumentError(f"{name}.variables: each variable may appear once, got {list(variables)!r}")
+        check_int(name, "gap_width", gap_width, min=0)
+        if max_length is not None:
+            check_int(name, "max_length", max_length, min=1, expected="None or an int >= 1")
         expressions = []
         for text in variables:
             try:
                 expressions.append(Expression(text))
             except ArgumentError as error:
-                raise type(error)(f"{name}.variables: {error}") from None
+                raise type(error)(f"{name}.variables: {error}", owner=name, argument="variables") from None
+        if len(set(variables)) != len(variables):
+            raise ArgumentError(f"{name}.variables: each variable may appear once, got {list(variables)!r}",
+                                owner=name, argument="variables")
         kwargs = {"gap_width": gap_width, "max_length": max_length, "auto_annotate": auto_annotate, "tag": tag}
         super().__init__(list(variables), **kwargs)
         self._expressions = expressions
         self._period = max(int(gap_width), 1)
         self._max_length = None if max_length is None else int(max_length)
         self._counter = 0
+        self._seen = -1   # the last iteration counted towards the gap
         self._buffers = {e.text: self._new_buffer() for e in expressions}
         self._iterations = IterationLog(self._max_length)
 
@@ -106,6 +107,7 @@ class Recorder(Behavior):
     def clear_recorder(self):
         """Forget everything recorded so far."""
         self._counter = 0
+        self._seen = -1
         self._iterations.clear()
         for buffer in self._buffers.values():
             buffer.clear()
@@ -116,8 +118,27 @@ class Recorder(Behavior):
         return {"counter": self._counter, "iterations": self._iterations.state(),
                 "buffers": {name: buffer.state() for name, buffer in self._buffers.items()}}
 
+    def _check_record_state(self, state):
+        """Why ``state`` (from a snapshot) does not fit this recorder, or None."""
+        if not isinstance(state, dict) or set(state) != {"counter", "iterations", "buffers"}:
+            return "its records must be {'counter', 'iterations', 'buffers'}"
+        counter, buffers = state["counter"], state["buffers"]
+        if isinstance(counter, bool) or not isinstance(counter, int) or not 0 <= counter <= self._period:
+            return f"its gap counter must be an int in [0, {self._period}], got {describe(counter)}"
+        if not isinstance(buffers, dict) or list(buffers) != list(self._buffers):
+            saved = list(buffers) if isinstance(buffers, dict) else buffers
+            return f"it records {list(self._buffers)} here but {describe(saved)} in the snapshot"
+        why = self._iterations.check_state(state["iterations"])
+        if why:
+            return why
+        for name, buffer in self._buffers.items():
+            why = buffer.check_state(buffers[name], state["iterations"]["count"])
+            if why:
+                return f"{name!r}: {why}"
+        return None
+
     def _load_record_state(self, state):
-        self._counter = state["counter"]
+        self._counter, self._seen = state["counter"], -1
         self._iterations.load_state(state["iterations"])
         for name, buffer in self._buffers.items():
             buffer.load_state(state["buffers"][name], self.device)
@@ -127,22 +148,45 @@ class Recorder(Behavior):
         samples = math.ceil(iterations / self._period)
         return sum(b.projected_bytes(samples) for b in self._buffers.values() if isinstance(b, SampleBuffer))
 
-    def _reserve(self, iterations):
+    def _reserve(self, iterations, budget):
+        """Make room for the samples of ``iterations`` more iterations, at most ``budget`` bytes of it
+        (a longer run grows the buffers as it goes)."""
+        samples = math.ceil(iterations / self._period)
         for buffer in self._buffers.values():
             if isinstance(buffer, SampleBuffer):
-                buffer.reserve(math.ceil(iterations / self._period))
+                buffer.reserve(samples, budget / len(self._buffers))
 
     def forward(self, obj):
+        """Record every variable as one step: all of them or, if anything fails or is interrupted
+        (even by KeyboardInterrupt), none. Running again in the same iteration (finishing an
+        interrupted one) neither counts the gap twice nor records twice."""
         if not obj.recording:
             return
-        self._counter += 1
-        if self._counter < self._period:
+        iteration, log = obj.network._iteration, self._iterations
+        if iteration != self._seen:
+            self._seen, self._counter = iteration, self._counter + 1
+        if self._counter < self._period or log.newest == iteration:
             return
-        self._counter = 0
         values = [self._evaluate(e, obj) for e in self._expressions]
-        for expression, value in zip(self._expressions, values):
-            self._store(expression.text, value, obj)
-        self._iterations.append(obj.network._iteration)
+        count, marks = log.count, self._marks()
+        try:
+            self._counter = 0
+            for expression, value in zip(self._expressions, values):
+                self._store(expression.text, value, obj)
+            log.append(iteration)  # the commit: until it, the step can be taken back
+        except BaseException:
+            if log.count == count:
+                self._take_back(count, marks)
+                self._counter = self._period
+            raise
+
+    def _marks(self):
+        return None
+
+    def _take_back(self, count, marks):
+        """Forget the values stored by a step that did not complete."""
+        for buffer in self._buffers.values():
+            buffer.drop_to(count)
 
     def _evaluate(self, expression, obj):
         try:
@@ -189,7 +233,7 @@ class Recorder(Behavior):
     def _store(self, name, value, obj):
         try:
             self._buffers[name].append(value)
-        except ValueError as error:
+        except (ValueError, RuntimeError) as error:  # another shape, or no memory left to grow
             raise RecorderError(f"{type(self).__name__} on {obj._label()}: {name!r}: {error}") from None
 
     def read(self, name, start=0):
@@ -228,6 +272,13 @@ class EventRecorder(Recorder):
 
     def _new_buffer(self):
         return EventBuffer(self._max_length)
+
+    def _marks(self):
+        return [buffer.mark() for buffer in self._buffers.values()]
+
+    def _take_back(self, count, marks):
+        for buffer, mark in zip(self._buffers.values(), marks):
+            buffer.undo(mark)
 
     def _store(self, name, value, obj):
         try:

@@ -32,6 +32,9 @@ class SynapseGroup(NetworkObject):
         self.add_tag(f"{src.tags[0]} => {dst.tags[0]}")
         net._add_structure(self, net.SynapseGroups)
 
+    def _register(self):
+        """Joins the network at the end of __init__, once tagged (see there)."""
+
     def add_tag(self, tag):
         super().add_tag(tag)
         if getattr(self, "network", None) is not None:

@@ -62,6 +62,9 @@ class TaggableObject:
             return found[index] if -len(found) <= index < len(found) else None
         return self.search(key)
 
+    def clear_cache(self):
+        """Nothing to clear: lookups are never cached (kept for code written for pymonntorch)."""
+
     def has_module(self, tag):
         """True when a lookup of ``tag`` finds something."""
         return bool(self.search(tag))

@@ -5,6 +5,8 @@
 ``PoissonSpikes`` makes a group a spike source by writing its ``spike`` vector. Random numbers come
 from torch's global generator on the group's device (``torch.manual_seed`` reproduces a run).
 """
+import math
+
 import torch
 
 from ..behavior import Behavior
@@ -23,19 +25,25 @@ def _probability(owner, rate, dt):
 
 
 class CurrentInput(Behavior):
-    r"""A constant current plus optional white noise, added into ``I`` every iteration::
+    r"""A constant current plus optional Gaussian white noise, added into ``I`` every iteration::
 
-        I += current + noise * xi,   xi ~ N(0, 1) drawn per neuron and iteration
+        I += current + noise * xi / sqrt(dt),   xi ~ N(0, 1) drawn per neuron and iteration
+
+    The noise is white noise of intensity ``noise`` (current x sqrt(ms)): its effect does not depend on
+    ``dt``. Into a ``LIF`` neuron it gives a stationary voltage standard deviation of
+    ``R noise / sqrt(2 tau)`` mV (``R noise sqrt(tanh(dt / 2 tau) / dt)`` at ``dt``). At ``dt = 1`` ms,
+    ``noise`` is the standard deviation of the current drawn in each step.
 
     Parameters
     ----------
     current : float, or a mode string ("uniform(10, 20)") or tensor for a fixed per-neuron current
         drawn once at initialise (then ``current`` on the behavior is a gain on it, 1.0). Default 0.0.
-    noise : float, standard deviation of the per-step noise (0.0: none).
+    noise : float, noise intensity in current x sqrt(ms) (0.0: none).
+    dt : float, step in ms (1.0).
     """
 
-    parameter_ranges = {"current": (-100.0, 100.0, 0.01), "noise": (0.0, 100.0, 0.01)}
-    units = {"current": "nA", "noise": "nA", "I": "nA"}
+    parameter_ranges = {"current": (-100.0, 100.0, 0.01), "noise": (0.0, 100.0, 0.01), "dt": (0.001, 10.0, 0.001)}
+    units = {"current": "nA", "noise": "nA·√ms", "I": "nA", "dt": "ms"}
 
     def initialize(self, neurons):
         super().initialize(neurons)
@@ -49,6 +57,9 @@ class CurrentInput(Behavior):
             current = 1.0
         self.current = float(current)
         self.noise = float(self.parameter("noise", 0.0))
+        self.dt = float(self.parameter("dt", 1.0))
+        if not self.dt > 0:
+            raise ArgumentError(f"CurrentInput.dt: must be > 0 ms, got {self.dt}")
         self._xi = input_current(neurons).clone()  # noise drawn in place: no allocation per step
 
     def forward(self, neurons):
@@ -58,21 +69,23 @@ class CurrentInput(Behavior):
         elif self.current != 0.0:
             current.add_(self.current)
         if self.noise > 0.0:
-            current.add_(self._xi.normal_(), alpha=self.noise)
+            current.add_(self._xi.normal_(), alpha=self.noise / math.sqrt(self.dt))
 
 
 class PoissonInput(Behavior):
     r"""Poisson input spike trains converted into current, added into ``I`` every iteration::
 
         k ~ Binomial(count, p),  p = rate * dt / 1000     (rate in Hz, dt in ms; Bernoulli for count=1)
-        I += weight * k
+        I += weight * k / dt
 
-    i.e. each neuron receives ``count`` independent Poisson trains of ``rate`` Hz. The number of input
+    i.e. each neuron receives ``count`` independent Poisson trains of ``rate`` Hz, and each input spike
+    delivers the charge ``weight`` (current x ms) within its step, like an instantaneous synapse
+    (``SparseSynapse``): the mean current ``count * rate * weight / 1000`` does not depend on ``dt``. The number of input
     spikes of the last iteration is kept in ``self.events`` only when ``keep_events=True``.
 
     Parameters
     ----------
-    rate : float, Hz (10.0); dt : float, ms (1.0); weight : float, current per input spike (1.0);
+    rate : float, Hz (10.0); dt : float, ms (1.0); weight : float, charge per input spike (1.0);
     count : int, trains per neuron (1).
     """
 
@@ -100,7 +113,7 @@ class PoissonInput(Behavior):
             events = torch.lt(self._uniform.uniform_(), p)
         else:
             events = torch.binomial(self._trials, torch.full_like(self._trials, p))
-        current.add_(events, alpha=self.weight)
+        current.add_(events, alpha=self.weight / self.dt)
         if self._keep:
             self.events = events
 

@@ -70,13 +70,6 @@ def _lif_net(current, dtype=torch.float64, device="cpu", size=3, **lif):
     return net, ng
 
 
-def _first_crossing(v0, v_inf, tau, dt, threshold):
-    n = 1
-    while v_inf + (v0 - v_inf) * math.exp(-n * dt / tau) < threshold:
-        n += 1
-    return n
-
-
 # --- LIF ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("dev", DEVICES)
 def test_lif_subthreshold_approaches_rest_plus_ir_exponentially(dev):
@@ -92,31 +85,48 @@ def test_lif_subthreshold_approaches_rest_plus_ir_exponentially(dev):
     assert net["spike", 0].shape[0] == 0
 
 
+def _crossing_time(v0, v_inf, tau, threshold):
+    return tau * math.log((v0 - v_inf) / (threshold - v_inf))
+
+
 @pytest.mark.parametrize("dev", DEVICES)
-def test_lif_spikes_at_the_analytic_time_and_resets(dev):
+@pytest.mark.parametrize("dt", [1.0, 0.3])
+def test_lif_spikes_in_the_step_of_the_analytic_crossing_and_integrates_the_rest_after_reset(dev, dt):
     tau, rest, threshold, reset, R, current = 10.0, -65.0, -50.0, -70.0, 1.0, 20.0
-    net, ng = _lif_net(current, device=dev, tau=tau, rest=rest, threshold=threshold, reset=reset, R=R)
-    net.simulate_iterations(100, measure_block_time=False)
-    first = _first_crossing(rest, rest + R * current, tau, 1.0, threshold)
-    period = _first_crossing(reset, rest + R * current, tau, 1.0, threshold)
-    times = net["spike.t", 0].view(-1, 3)[:, 0].cpu()
-    assert times[0].item() == first
-    assert torch.all(times.diff() == period)
-    voltage = net["voltage", 0].cpu()
-    assert torch.all(voltage[times - 1] == reset)        # reset in the spiking iteration
+    net, ng = _lif_net(current, device=dev, tau=tau, rest=rest, threshold=threshold, reset=reset, R=R, dt=dt)
+    net.simulate_iterations(round(100 / dt), measure_block_time=False)
+    v_inf = rest + R * current
+    first, period = _crossing_time(rest, v_inf, tau, threshold), _crossing_time(reset, v_inf, tau, threshold)
+    steps = net["spike.t", 0].view(-1, 3)[:, 0].cpu()
+    exact = first + period * torch.arange(len(steps), dtype=torch.float64)   # ms
+    assert len(steps) == int((100 - first) // period) + 1
+    assert torch.all(steps == torch.ceil(exact / dt).long())               # the step holding the crossing
+    voltage = net["voltage", 0][:, 0].cpu()
+    after = steps.double() * dt - exact                                             # ms since the crossing
+    expected = v_inf + (reset - v_inf) * torch.exp(-after / tau)
+    torch.testing.assert_close(voltage[steps - 1], expected, rtol=0, atol=1e-9)
     assert ng.spike.dtype == torch.bool
 
 
-def test_lif_refractory_period_holds_reset():
+@pytest.mark.parametrize("dt", [1.0, 0.25])
+def test_lif_refractory_period_holds_reset_for_refractory_ms_after_the_crossing(dt):
     tau, rest, R, current, refractory = 10.0, -65.0, 1.0, 20.0, 3.0
-    net, ng = _lif_net(current, tau=tau, rest=rest, R=R, refractory=refractory, size=1)
-    net.simulate_iterations(100, measure_block_time=False)
-    period = _first_crossing(rest, rest + R * current, tau, 1.0, -50.0)
-    times = net["spike.t", 0]
-    assert torch.all(times.diff() == period + 3)
+    net, ng = _lif_net(current, tau=tau, rest=rest, R=R, refractory=refractory, size=1, dt=dt)
+    net.simulate_iterations(round(100 / dt), measure_block_time=False)
+    v_inf = rest + R * current
+    period = _crossing_time(rest, v_inf, tau, -50.0)
+    steps = net["spike.t", 0]
+    exact = period + (period + refractory) * torch.arange(len(steps), dtype=torch.float64)
+    assert torch.all(steps == torch.ceil(exact / dt).long())
     voltage = net["voltage", 0][:, 0]
-    t0 = times[0].item()
-    assert torch.all(voltage[t0 - 1:t0 + 3] == rest)  # spiking iteration, then 3 held iterations
+    t = torch.arange(1, len(voltage) + 1, dtype=torch.float64) * dt
+    last = torch.searchsorted(exact, t, right=True) - 1                   # the latest crossing before t
+    after = t[last >= 0] - exact[last[last >= 0]]                           # ms since that crossing
+    v = voltage[last >= 0]
+    held = after <= refractory
+    assert held.sum() > 0 and torch.all(v[held] == rest)                   # clamped at reset (= rest)
+    expected = v_inf + (rest - v_inf) * torch.exp(-(after[~held] - refractory) / tau)
+    torch.testing.assert_close(v[~held], expected, rtol=0, atol=1e-9)
 
 
 def test_lif_parameters_are_tunable_floats_applied_next_iteration():
@@ -149,7 +159,7 @@ def test_lif_input_current_is_used_once_and_zeroed_in_any_key_order():
 # --- Izhikevich --------------------------------------------------------------------------------------
 def _izhikevich_spikes(preset, current=10.0, iterations=1000, dt=0.5):
     net = Network(dtype=torch.float64)
-    NeuronGroup(1, net, behavior={1: CurrentInput(current=current), 2: Izhikevich(preset=preset, dt=dt),
+    NeuronGroup(1, net, behavior={1: CurrentInput(current=current, dt=dt), 2: Izhikevich(preset=preset, dt=dt),
                                   10: EventRecorder(["spike"])})
     net.initialize(info=False)
     net.simulate_iterations(iterations, measure_block_time=False)

@@ -87,7 +87,7 @@ def test_bad_synapse_groups():
 @pytest.mark.parametrize("iterations, message", [
     (-1, "Network.simulate_iterations.iterations: must be an int >= 0, got -1"),
     (2.5, "iterations: must be an int >= 0"),
-    ("1s", "iterations: must be an int number of iterations, got the string '1s'"),
+    ("1s", "iterations: must be an int >= 0, got the string '1s'"),
     (None, "iterations: must be an int >= 0"),
 ])
 def test_bad_iteration_counts(iterations, message):

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 FORBIDDEN = ["ipywidgets", "traitlets", "anywidget", "bqplot", "IPython", "matplotlib", "pandas",
-             "pymonn_widgets"]
+             "pymonn_widgets", "dask", "distributed"]
 
 
 def _modules_imported_by(setup, statement):

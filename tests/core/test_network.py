@@ -69,9 +69,9 @@ def test_batches_cover_all_iterations_and_report_progress(capsys):
     progress = []
     elapsed = net.simulate_iterations(10, batch_size=3, batch_progress_update_func=lambda p, n: progress.append(p))
     assert net.iteration == 10
-    assert progress == pytest.approx([25.0, 50.0, 75.0, 100.0])
+    assert progress == pytest.approx([100 / 3, 200 / 3, 100.0])  # the last batch takes the remainder
     assert isinstance(elapsed, float) and elapsed >= 0
-    assert "batch 4/4" in capsys.readouterr().out
+    assert "batch 3/3: 4 iterations" in capsys.readouterr().out
 
 
 def test_reinitialize_resets_state_and_records():
@@ -150,8 +150,10 @@ def test_neuron_dimension_gives_size_and_coordinates():
     net = Network()
     ng = NeuronGroup(size=NeuronDimension(width=4, height=3, depth=2), net=net, behavior={1: BasicBehavior()})
     assert ng.size == 24 and (ng.width, ng.height, ng.depth) == (4, 3, 2)
-    assert ng.x[:5].tolist() == [0, 1, 2, 3, 0] and ng.y[:5].tolist() == [0, 0, 0, 0, 1]
-    assert ng.z.tolist() == [0.0] * 12 + [1.0] * 12
+    assert ng.x[:5].tolist() == [-1.5, -0.5, 0.5, 1.5, -1.5] and ng.y[:5].tolist() == [-1, -1, -1, -1, 0]
+    assert ng.z.tolist() == [-0.5] * 12 + [0.5] * 12
+    grid = NeuronGroup(size=NeuronDimension(width=3, height=2, centered=False), net=net)
+    assert grid.x.tolist() == [0, 1, 2] * 2 and grid.y.tolist() == [0, 0, 0, 1, 1, 1]
     assert ng.id.tolist() == list(range(24))
     assert ng.behavior[0].__class__ is NeuronDimension
 
@@ -181,7 +183,7 @@ def test_duplicate_group_tags_are_renamed_with_a_warning():
     second = NeuronGroup(2, net, tag="exc")
     with pytest.warns(PymonnWarning, match="renamed to 'excb'"):
         net.initialize(info=False)
-    assert second.tags[:2] == ["excb", "exc"]
+    assert second.tags == ["excb", "NeuronGroup", "ng", "exc"]  # the old name goes last
 
 
 def test_behaviors_can_be_disabled_removed_and_added_live():

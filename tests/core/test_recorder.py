@@ -196,7 +196,7 @@ def test_unbounded_recorders_that_would_not_fit_warn_with_the_projected_size(mon
         raise Stop
 
     net, _ = ramp(Recorder(["voltage"]), size=1000, iterations=1)
-    monkeypatch.setattr(network_module, "_available_memory", lambda device: 10 * 2**30)
+    monkeypatch.setattr(network_module, "available_memory", lambda device: 10 * 2**30)
     with warnings.catch_warnings(record=True) as caught, pytest.raises(Stop):
         warnings.simplefilter("always")
         net.simulate_iterations(4_000_000, batch_size=1, measure_block_time=False, batch_progress_update_func=stop)

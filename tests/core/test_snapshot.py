@@ -3,6 +3,8 @@ import pickle
 
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pymonntorch_core import ArgumentError, Network, NeuronGroup
 
@@ -100,3 +102,120 @@ def test_structure_mismatch_is_reported(tmp_path):
         other.restore(snap)
     with pytest.raises(ArgumentError, match="must be a dict made by Network.snapshot"):
         other.restore({"x": 1})
+
+
+# --- hostile or mismatched snapshots change nothing -----------------------------------------------
+def _fingerprint(net):
+    """Everything a restore could change: state tensors and numbers, records, iteration, RNG."""
+    snap = net.snapshot()
+    return snap, [(p, n, v.clone() if isinstance(v, torch.Tensor) else v)
+                  for p, part in snap["parts"].items() for n, v in part["values"].items()]
+
+
+def _assert_unchanged(net, before):
+    snap, values = _fingerprint(net)
+    old_snap, old_values = before
+    assert snap["iteration"] == old_snap["iteration"]
+    assert torch.equal(snap["rng"]["cpu"], old_snap["rng"]["cpu"])
+    assert [(p, n) for p, n, _ in values] == [(p, n) for p, n, _ in old_values]
+    for (_, _, a), (_, _, b) in zip(values, old_values):
+        assert torch.equal(a, b) if isinstance(a, torch.Tensor) else a == b
+    for path, part in snap["parts"].items():
+        if "records" in part:
+            for name, buffer in part["records"]["buffers"].items():
+                old = old_snap["parts"][path]["records"]["buffers"][name]
+                assert buffer["count"] == old["count"]
+
+
+def _hostile(edit):
+    net, _ = tutorial_network(size=20)
+    run(net, 10)
+    snap = net.snapshot()
+    edit(snap)
+    target, _ = tutorial_network(size=20)
+    run(target, 5)
+    before = _fingerprint(target)
+    with pytest.raises(ArgumentError) as info:
+        target.restore(snap)
+    _assert_unchanged(target, before)
+    assert "nothing was restored" in str(info.value) and info.value.argument == "snapshot"
+    run(target, 3)  # still runs
+    return str(info.value)
+
+
+def test_a_crafted_snapshot_cannot_replace_methods():
+    def edit(snap):
+        snap["parts"]["network"]["values"]["simulate_iterations"] = 1
+    assert "Network.simulate_iterations, which is not state" in _hostile(edit)
+
+    def edit_behavior(snap):
+        snap["parts"]["structure/0/behavior/1"]["values"]["forward"] = 0.0
+    assert "forward, which is not state" in _hostile(edit_behavior)
+
+
+def test_a_snapshot_cannot_set_tags_or_structure():
+    def tags(snap):
+        snap["parts"]["structure/0"]["values"]["tags"] = torch.zeros(1)
+    assert "not a state attribute" in _hostile(tags)
+
+    def network(snap):
+        snap["parts"]["structure/0"]["values"]["network"] = 1
+    assert "which is not state" in _hostile(network)
+
+    def text(snap):
+        snap["parts"]["structure/0"]["values"]["label"] = "import os"
+    assert "must be a tensor or a number" in _hostile(text)
+
+
+def test_a_snapshot_of_a_larger_network_is_refused_before_anything_changes(tmp_path):
+    big, _ = tutorial_network(size=30)
+    run(big, 10)
+    big.save(tmp_path / "big.pt")
+    small, _ = tutorial_network(size=20)
+    run(small, 5)
+    before = _fingerprint(small)
+    with pytest.raises(ArgumentError, match="structure/0 has 20 neurons here but 30 in the snapshot"):
+        small.load(tmp_path / "big.pt")
+    _assert_unchanged(small, before)
+    run(small, 5)
+
+
+def test_other_recorded_variables_or_a_bad_rng_are_refused_before_anything_changes():
+    def other_variables(snap):
+        records = snap["parts"]["structure/0/behavior/9"]["records"]
+        records["buffers"] = {"u": records["buffers"]["voltage"], **records["buffers"]}
+    assert "records" in _hostile(other_variables)
+
+    def misaligned(snap):
+        snap["parts"]["structure/0/behavior/9"]["records"]["buffers"]["voltage"]["count"] += 1
+    assert "samples" in _hostile(misaligned)
+
+    def rng(snap):
+        snap["rng"]["cpu"] = torch.zeros(3, dtype=torch.uint8)
+    assert "not a torch random state" in _hostile(rng)
+
+    def iteration(snap):
+        snap["iteration"] = -4
+    assert "iteration" in _hostile(iteration)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_corruption_restores_fully_or_changes_nothing(data):
+    net, _ = tutorial_network(size=8)
+    run(net, 6)
+    snap = net.snapshot()
+    path = data.draw(st.sampled_from(sorted(snap["parts"])))
+    entry = snap["parts"][path]
+    name = data.draw(st.sampled_from(sorted(entry["values"]) + ["forward", "tags", "_private", "new"]))
+    value = data.draw(st.sampled_from([torch.zeros(3), torch.zeros(8, dtype=torch.float64), 1, True, 2.5,
+                                       "x", None, [1], torch.zeros(8)]))
+    entry["values"][name] = value
+    target, _ = tutorial_network(size=8)
+    run(target, 2)
+    before = _fingerprint(target)
+    try:
+        target.restore(snap)
+    except ArgumentError:
+        _assert_unchanged(target, before)
+    run(target, 2)
