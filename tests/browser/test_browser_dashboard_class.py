@@ -26,8 +26,8 @@ from pymonn_widgets import Dashboard
 
 torch.manual_seed(0)
 net = Network()
-E = NeuronGroup(800, net, tag='E', behavior={1: CurrentInput(current=15.5, noise=8.0), 2: LIF(dt=0.1, refractory=2.0)})
-I = NeuronGroup(200, net, tag='I', behavior={1: CurrentInput(current=15.0, noise=8.0),
+E = NeuronGroup(800, net, tag='E', behavior={1: CurrentInput(current=15.5, noise=8.0, dt=0.1), 2: LIF(dt=0.1, refractory=2.0)})
+I = NeuronGroup(200, net, tag='I', behavior={1: CurrentInput(current=15.0, noise=8.0, dt=0.1),
                                              2: LIF(dt=0.1, tau=5.0, refractory=1.0)})
 SynapseGroup(net=net, src=E, dst=E, tag='GLUTAMATE', behavior={3: DenseSynapse(density=0.1, scale=2.0)})
 SynapseGroup(net=net, src=E, dst=I, tag='GLUTAMATE', behavior={3: DenseSynapse(density=0.1, scale=2.0)})
