@@ -1,7 +1,12 @@
 """The log of live parameter changes, and the Python code that replays it."""
 from __future__ import annotations
 
+import ast
 import dataclasses
+import math
+import re
+
+from pymonntorch_core import ArgumentError
 
 __all__ = ["Change", "ChangeLog", "object_path"]
 
@@ -73,19 +78,79 @@ class ChangeLog:
 
     def to_python(self, until: int | None = None) -> str:
         """Python code that replays the changes on ``net`` (restored to iteration ``start_iteration``),
-        simulating up to each change's iteration first and, with ``until``, to that iteration at the end."""
+        simulating up to each change's iteration first and, with ``until``, to that iteration at the end.
+
+        Every user string (tags, class and parameter names) is quoted with ``repr``, also in comments,
+        and the text is parsed again before it is returned: it holds only the statements meant here.
+        """
         lines = [
             "# Parameter changes made in pymonn_widgets, replayed at the same iterations.",
-            f"# Start from the state the dashboard started from (iteration {self.start_iteration}).",
+            f"# Start from the state the dashboard started from (iteration {_int(self.start_iteration)}).",
         ]
         for change in self.changes:
-            lines.append(f"net.simulate_iterations({change.iteration} - net.iteration, measure_block_time=False)")
-            target = f"{change.path}.behavior[{change.key}]"
-            comment = f"  # {change.group} {change.behavior}: {change.old!r} -> {change.new!r}"
+            lines.append(f"net.simulate_iterations({_int(change.iteration)} - net.iteration, measure_block_time=False)")
+            target = f"{_path(change.path)}.behavior[{_int(change.key)}]"
+            comment = f"  # {change.group!r} {change.behavior!r}: {_number(change.old)} -> {_number(change.new)}"
             if change.parameter == "behavior_enabled":
-                lines.append(f"{target}.behavior_enabled = {change.new!r}{comment}")
+                lines.append(f"{target}.behavior_enabled = {_number(change.new)}{comment}")
             else:
-                lines.append(f"{target}.set_parameter({change.parameter!r}, {change.new!r}){comment}")
+                lines.append(f"{target}.set_parameter({str(change.parameter)!r}, {_number(change.new)}){comment}")
         if until is not None:
-            lines.append(f"net.simulate_iterations({until} - net.iteration, measure_block_time=False)")
-        return "\n".join(lines) + "\n"
+            lines.append(f"net.simulate_iterations({_int(until)} - net.iteration, measure_block_time=False)")
+        code = "\n".join(lines) + "\n"
+        _check_replay(code)
+        return code
+
+
+_PATH = re.compile(r"net(\.(NeuronGroups|SynapseGroups)\[\d+\])?")
+
+
+def _int(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ArgumentError(f"ChangeLog.to_python: an iteration or key must be an int, got {value!r:.60}")
+    return repr(int(value))
+
+
+def _number(value) -> str:
+    """A bool, int or finite float as a literal (anything else is refused)."""
+    if isinstance(value, bool):
+        return repr(bool(value))
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return repr(value)
+    raise ArgumentError(f"ChangeLog.to_python: a logged value must be a bool, int or finite float, got {value!r:.60}")
+
+
+def _path(path) -> str:
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
+        raise ArgumentError(f"ChangeLog.to_python: {path!r:.60} is not a path made by object_path()")
+    return path
+
+
+def _check_replay(code: str):
+    """Refuse replay code holding anything but the three statement shapes ``to_python`` writes."""
+    for statement in ast.parse(code).body:
+        if not (_is_call(statement, "simulate_iterations") or _is_call(statement, "set_parameter")
+                or _is_switch(statement)):
+            raise ArgumentError(f"ChangeLog.to_python: unexpected statement {ast.unparse(statement)[:80]!r}")
+
+
+def _is_call(statement, method):
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == method
+            and all(_is_literal(a) or _is_remaining(a) for a in call.args)
+            and all(_is_literal(k.value) for k in call.keywords))
+
+
+def _is_switch(statement):
+    return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Attribute) and statement.targets[0].attr == "behavior_enabled"
+            and _is_literal(statement.value))
+
+
+def _is_literal(node):
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant))
+
+
+def _is_remaining(node):  # ``123 - net.iteration``
+    return (isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Attribute)
+            and node.right.attr == "iteration" and isinstance(node.right.value, ast.Name) and node.right.value.id == "net")

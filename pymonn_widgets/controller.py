@@ -27,7 +27,8 @@ from collections import defaultdict
 
 import torch
 
-from pymonntorch_core import Recorder
+from pymonntorch_core import ArgumentError, Recorder, StateError
+from pymonntorch_core.checks import check_bool, check_index, check_int, check_number
 from pymonntorch_core.units import time_step
 
 from .changelog import Change, ChangeLog, object_path
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 _CHUNK_SECONDS = 0.01      # one chunk of iterations between two yields to the event loop
 _YIELDS = 8                # loop turns given after each chunk: a comm message needs several to be handled
 _MAX_CHUNK = 10_000
+MAX_STEPS = 1_000_000      # most iterations one Step may run ...
+MAX_RUN = 100_000_000      # ... and one run(n) or play(n)
+MAX_SPEED = 1e9            # the highest speed limit (it/s)
 FAST_FRAME_RATE = 4.0      # frames/s when the window turns over faster than the frames (no flicker)
 SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_ITS or PYMONN_REALTIME)
 RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
@@ -122,15 +126,16 @@ class Controller:
     def __init__(self, net, *, variable=None, spike=None, window=500, frame_rate=20.0, threads=1,
                  max_its=None, realtime=None, served=None, recorder_budget=None, dt=None, unit=None):
         if not getattr(net, "_initialized", False):
-            raise ValueError("Controller.net: the network must be initialised (call net.initialize()) first")
+            raise ArgumentError("Controller.net: the network must be initialised (call net.initialize()) first",
+                                owner="Controller", argument="net")
         self.net = net
-        self.served = served_default() if served is None else bool(served)
-        self.frame_rate = float(frame_rate)
-        self.threads = threads
+        self.served = served_default() if served is None else check_bool("Controller", "served", served)
+        self.frame_rate = check_number("Controller", "frame_rate", frame_rate, min=0.1, max=1000)
+        self.threads = None if threads is None else check_int("Controller", "threads", threads, min=1, max=1024)
         self.variable, self.spike, self.unit = variable, spike, unit
-        self.window = _positive("window", window)
+        self.window = check_int("Controller", "window", window, min=1, max=MAX_RUN)
         if dt is not None and (isinstance(dt, bool) or not isinstance(dt, (int, float)) or not dt > 0):
-            raise ValueError(f"Controller.dt: must be a time step in ms > 0, got {dt!r}")
+            raise ArgumentError(f"Controller.dt: must be a time step in ms > 0, got {dt!r}")
         self.dt = float(dt) if dt else time_step(net)
         self.recorder_budget = recorder_budget if recorder_budget is not None else (
             SERVED_RECORDER_BUDGET if self.served else RECORDER_BUDGET)
@@ -138,7 +143,7 @@ class Controller:
         self.speed_limit = self._initial_pace(max_its, realtime)
         self._snapshot = net.snapshot()
         self.log = ChangeLog(net.iteration)
-        self.steps_per_step = 1
+        self._steps_per_step = 1
         self.error = ""
         self.notice = ""
         self.exception: BaseException | None = None
@@ -167,8 +172,8 @@ class Controller:
             max_its = _env_float("PYMONN_MAX_ITS") or (None if realtime else SERVED_MAX_ITS)
         if realtime:
             if not self.dt:
-                raise ValueError("Controller.realtime: needs a network time step (net.dt or behaviors' dt in ms); "
-                                 "use max_its instead")
+                raise ArgumentError("Controller.realtime: needs a network time step (net.dt or behaviors' dt in ms); "
+                                    "use max_its instead")
             return realtime * 1000.0 / self.dt
         return max_its
 
@@ -180,9 +185,8 @@ class Controller:
 
     @speed_limit.setter
     def speed_limit(self, limit):
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float))
-                                  or not math.isfinite(limit) or limit < 0):
-            raise ValueError(f"Controller.speed_limit: must be None or a number >= 0 of iterations a second, got {limit!r}")
+        if limit is not None:
+            limit = check_number("Controller", "speed_limit", limit, min=0, max=MAX_SPEED)
         self._pace.set(limit or None)
         self._rate_marks = [(time.perf_counter(), self.net.iteration)]
 
@@ -194,8 +198,19 @@ class Controller:
     @realtime.setter
     def realtime(self, factor):
         if not self.dt:
-            raise ValueError("Controller.realtime: the network has no time step; set speed_limit instead")
-        self.speed_limit = None if not factor else float(factor) * 1000.0 / self.dt
+            raise StateError("Controller.realtime: the network has no time step; set speed_limit instead")
+        if factor is not None:
+            factor = check_number("Controller", "realtime", factor, min=0, max=MAX_SPEED * self.dt / 1000.0)
+        self.speed_limit = None if not factor else factor * 1000.0 / self.dt
+
+    @property
+    def steps_per_step(self) -> int:
+        """Iterations one Step runs (1 to ``MAX_STEPS``)."""
+        return self._steps_per_step
+
+    @steps_per_step.setter
+    def steps_per_step(self, value):
+        self._steps_per_step = check_int("Controller", "steps_per_step", value, min=1, max=MAX_STEPS)
 
     # --- events ------------------------------------------------------------------------------
     def on(self, event: str, callback):
@@ -239,7 +254,7 @@ class Controller:
     # --- data --------------------------------------------------------------------------------
     def set_window(self, window: int):
         """Show the last ``window`` iterations in both plots."""
-        self.window = _positive("window", window)
+        self.window = _positive("set_window", window, MAX_RUN, "window")
         if self.view is not None:
             self.view.set_window(self.window)
         self._emit("selection")
@@ -312,9 +327,9 @@ class Controller:
         """Run ``n`` iterations now, blocking (paced by ``speed_limit``); views update during the run.
         Re-raises a behavior error after pausing (state and records are kept; the next run continues
         the failed iteration)."""
-        n = _positive("run", n)
+        n = _positive("run", n, MAX_RUN)
         if self._running:
-            raise RuntimeError("Controller.run: a Play is going on; pause() first")
+            raise StateError("Controller.run: a Play is going on; pause() first")
         self._begin(n)
         try:
             for wait in self._chunks(n):
@@ -328,7 +343,7 @@ class Controller:
     def step(self, n: int | None = None):
         """Pause, then run ``n`` (default ``steps_per_step``) iterations at once."""
         self.pause()
-        n = self.steps_per_step if n is None else _positive("step", n)
+        n = self.steps_per_step if n is None else _positive("step", n, MAX_STEPS)
         self._clear_error()
         self._simulate(n)
         self.frame()
@@ -341,11 +356,11 @@ class Controller:
             self._stop = False           # a Pause not yet taken effect is cancelled
             return self._task
         if iterations is not None:
-            iterations = _positive("play", iterations)
+            iterations = _positive("play", iterations, MAX_RUN, "iterations")
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            raise RuntimeError("Controller.play: needs a running asyncio event loop (a Jupyter kernel has one); "
+            raise StateError("Controller.play: needs a running asyncio event loop (a Jupyter kernel has one); "
                                "in scripts use run(n)") from None
         self._begin(iterations)
         self._task = loop.create_task(self._play(iterations))
@@ -436,7 +451,10 @@ class Controller:
     def set_parameter(self, obj, key: int, name: str, value):
         """Set parameter ``name`` of ``obj.behavior[key]`` (validated by the core; raises
         ``ArgumentError``); applies from the next iteration, and is logged."""
-        behavior = obj.behavior[key]
+        behavior = self._behavior("set_parameter", obj, key)
+        if not isinstance(name, str):
+            raise ArgumentError(f"Controller.set_parameter.name: must be a parameter name (str), got {name!r:.60}",
+                                owner="Controller.set_parameter", argument="name")
         old = behavior.set_parameter(name, value)
         new = getattr(behavior, name)
         new = new.item() if hasattr(new, "item") else new
@@ -445,9 +463,23 @@ class Controller:
 
     def set_enabled(self, obj, key: int, enabled: bool):
         """Enable or disable ``obj.behavior[key]`` from the next iteration (logged)."""
-        behavior = obj.behavior[key]
-        old, behavior.behavior_enabled = behavior.behavior_enabled, bool(enabled)
-        self._log(obj, key, "behavior_enabled", old, bool(enabled))
+        behavior = self._behavior("set_enabled", obj, key)
+        enabled = check_bool("Controller.set_enabled", "enabled", enabled)
+        old, behavior.behavior_enabled = behavior.behavior_enabled, enabled
+        self._log(obj, key, "behavior_enabled", old, enabled)
+
+    def _behavior(self, method, obj, key):
+        """``obj.behavior[key]`` after checking that ``obj`` belongs to the network and ``key`` is one of
+        its behavior keys."""
+        owner = f"Controller.{method}"
+        if not any(obj is o for o in self.objects()):
+            raise ArgumentError(f"{owner}.obj: must be a group of this network or the network, got {obj!r:.60}",
+                                owner=owner, argument="obj")
+        keys = [k for k, _ in self.tunable_behaviors(obj)]
+        if isinstance(key, bool) or not isinstance(key, int) or key not in keys:
+            raise ArgumentError(f"{owner}.key: must be one of the behavior keys {keys} of {obj.tags[0]!r}, "
+                                f"got {key!r:.60}", owner=owner, argument="key")
+        return obj.behavior[key]
 
     def _log(self, obj, key, name, old, new):
         if old == new:
@@ -470,11 +502,18 @@ class Controller:
         for obj in self.objects():
             if obj.tags[0] == tag:
                 return obj
-        raise KeyError(f"no group tagged {tag!r}")
+        tags = [o.tags[0] for o in self.objects()]
+        raise ArgumentError(f"Controller.find.tag: must be one of {tags}, got {tag!r:.60}",
+                            owner="Controller.find", argument="tag")
 
     def select_group(self, group):
         """Select a group (an object or its tag) for the parameter panel and the plots."""
-        group = self.find(group) if isinstance(group, str) else group
+        found = [o for o in self.objects() if o is group or (isinstance(group, str) and o.tags[0] == group)]
+        if not found:
+            tags = [o.tags[0] for o in self.objects()]
+            raise ArgumentError(f"Controller.select_group.group: must be a group of this network or one of the "
+                                f"tags {tags}, got {group!r:.60}", owner="Controller.select_group", argument="group")
+        group = found[0]
         if group is self.selected_group:
             return
         self.selected_group = group
@@ -494,22 +533,20 @@ class Controller:
 
     def select_neuron(self, index: int):
         """Show neuron ``index`` of the plotted group first in the voltage plot."""
-        size = getattr(self.plot_group, "size", 0)
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
-            raise ValueError(f"Controller.select_neuron: index must be an int in [0, {size}), got {index!r}")
+        index = check_index("Controller.select_neuron", "index", index, getattr(self.plot_group, "size", 0))
         self._show_neurons([index, *[i for i in self.selected_neurons if i != index]][:5])
 
     def select_neurons(self, indices):
         """Show these neurons (up to 8, indices into the plotted group) in the voltage plot."""
         size = getattr(self.plot_group, "size", 0)
+        if not isinstance(indices, (list, tuple)) or not 1 <= len(indices) <= 8:
+            raise ArgumentError(f"Controller.select_neurons.indices: must be a list of 1 to 8 neuron indices, got "
+                                f"{indices!r:.60}", owner="Controller.select_neurons", argument="indices")
         chosen = []
         for index in indices:
-            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
-                raise ValueError(f"Controller.select_neurons: indices must be ints in [0, {size}), got {index!r}")
+            index = check_index("Controller.select_neurons", "indices", index, size)
             if index not in chosen:
                 chosen.append(index)
-        if not 1 <= len(chosen) <= 8:
-            raise ValueError(f"Controller.select_neurons: choose 1 to 8 neurons, got {len(chosen)}")
         self._show_neurons(chosen)
 
     # --- export ------------------------------------------------------------------------------
@@ -549,10 +586,9 @@ class Controller:
         return self.log.to_python(until=self.net.iteration)
 
 
-def _positive(name, n):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"Controller.{name}: must be a positive int number of iterations, got {n!r}")
-    return n
+def _positive(name, n, most, argument="n"):
+    return check_int(f"Controller.{name}", argument, n, min=1, max=most,
+                     expected=f"a positive int number of iterations (at most {most:,})")
 
 
 def _env_float(name):

@@ -5,6 +5,10 @@ import html
 
 import ipywidgets as w
 
+from pymonntorch_core import ArgumentError
+
+from .controller import MAX_RUN, MAX_SPEED, MAX_STEPS
+
 __all__ = ["RunControls", "WINDOWS"]
 
 WINDOWS = (100, 200, 500, 1000, 2000, 5000, 10_000, 20_000)   # iterations the plots can show
@@ -31,16 +35,16 @@ class RunControls(w.VBox):
         self.pause_button = w.Button(description="Pause", tooltip="Pause", **button)
         self.step_button = w.Button(description="Step", tooltip="Step", **button)
         self.reset_button = w.Button(description="Reset", tooltip="Reset", **button)
-        self.steps = w.BoundedIntText(value=c.steps_per_step, min=1, max=1_000_000, description="steps/step",
+        self.steps = w.BoundedIntText(value=c.steps_per_step, min=1, max=MAX_STEPS, description="steps/step",
                                       layout=w.Layout(width="8.5em"), **small)
-        self.speed = w.BoundedFloatText(value=c.speed_limit or 0, min=0, max=1e9, description="max it/s",
+        self.speed = w.BoundedFloatText(value=c.speed_limit or 0, min=0, max=MAX_SPEED, description="max it/s",
                                         tooltip="iterations a second; 0: as fast as possible",
                                         layout=w.Layout(width="10em"), **small)
         windows = sorted(set(WINDOWS) | {c.window})
         self.window = w.Dropdown(options=[(_window_label(n, c.dt), n) for n in windows], value=c.window,
                                  description="window", tooltip="time shown by both plots",
                                  layout=w.Layout(width="10em"), **small)
-        self.run_count = w.BoundedIntText(value=1000, min=1, max=100_000_000, description="N",
+        self.run_count = w.BoundedIntText(value=1000, min=1, max=MAX_RUN, description="N",
                                           layout=w.Layout(width="7.5em"), **small)
         self.run_button = w.Button(description="Run N", tooltip="Run N iterations", **button)
         self.iteration = w.HTML(layout=w.Layout(width="14em", overflow="hidden"))
@@ -64,7 +68,10 @@ class RunControls(w.VBox):
         self.keep_button.on_click(lambda _: c.keep_recording())
         self.steps.observe(self._on_steps, "value")
         self.speed.observe(self._on_speed, "value")
-        self.window.observe(lambda change: c.set_window(change.new), "value")
+        self.run_count.observe(self._on_run_count, "value")
+        for box, low, high in ((self.steps, 1, MAX_STEPS), (self.speed, 0, MAX_SPEED), (self.run_count, 1, MAX_RUN)):
+            box.observe(lambda change, low=low, high=high: self._keep_bounds(change.owner, low, high), ["min", "max"])
+        self.window.observe(self._on_window, "value")
         c.on("state", self.update)
         c.on("frame", self.update)
         c.on("selection", self._on_selection)
@@ -78,11 +85,35 @@ class RunControls(w.VBox):
         self.add_class("pymonn-controls")
         self.update()
 
+    # Page values are checked by the controller against the kernel's own bounds; a refused one is
+    # replaced by the kernel's value, so the page shows what the kernel uses.
     def _on_steps(self, change):
-        self.controller.steps_per_step = int(change.new)
+        try:
+            self.controller.steps_per_step = change.new
+        except ArgumentError:
+            change.owner.value = self.controller.steps_per_step
 
     def _on_speed(self, change):
-        self.controller.speed_limit = float(change.new) or None
+        try:
+            self.controller.speed_limit = change.new
+        except ArgumentError:
+            change.owner.value = self.controller.speed_limit or 0.0
+
+    def _on_window(self, change):
+        try:
+            self.controller.set_window(change.new)
+        except ArgumentError:
+            self._on_selection()
+
+    def _on_run_count(self, change):
+        if isinstance(change.new, bool) or not isinstance(change.new, int) or not 1 <= change.new <= MAX_RUN:
+            change.owner.value = 1000
+
+    @staticmethod
+    def _keep_bounds(box, low, high):
+        """Bounds sent by the page are not the kernel's: put the kernel's back."""
+        if (box.min, box.max) != (low, high):
+            box.min, box.max = low, high
 
     def _on_selection(self):
         if self.window.value != self.controller.window:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import pathlib
 import uuid
 
 import ipywidgets as w
+
+from pymonntorch_core import ArgumentError
 
 from .controller import Controller
 from .controls import RunControls
@@ -58,7 +61,7 @@ class Dashboard(w.VBox):
                                                                      overflow="hidden"))
         self.controls = RunControls(controller)
         self.plots = TimePlots(controller, window=window, height=PLOT_HEIGHT, layout=w.Layout(width="100%"))
-        self.graph.observe(lambda change: change.new and controller.select_group(change.new), "selected")
+        self.graph.observe(self._on_group, "selected")
         self.graph.observe(self._on_synapse, "selected_synapse")
         controller.on("selection", self._on_selection)
         controller.on("stopped", self._schedule_picture)
@@ -126,14 +129,22 @@ class Dashboard(w.VBox):
         if found:
             self.controller.select_group(found[0])
 
+    def _on_group(self, change):
+        if not change.new:
+            return
+        try:
+            self.controller.select_group(change.new)
+        except ArgumentError:  # a tag the page made up: show the kernel's selection again
+            self.graph.selected = self.controller.plot_group.tags[0]
+
     def _on_selection(self):
         group = self.controller.selected_group
         if any(group is ng for ng in self.controller.net.NeuronGroups) and self.graph.selected != group.tags[0]:
             self.graph.selected = group.tags[0]
 
     def _export_bar(self):
-        figure = w.Button(description="Save figure", icon="download", tooltip="Write dashboard.png next to the notebook")
-        figure.on_click(lambda _: self.save_figure("dashboard.png"))
+        figure = w.Button(description="Save figure", icon="download", tooltip="Download the dashboard as a PNG")
+        figure.on_click(lambda _: self.download_figure("dashboard.png"))
         return w.HBox([figure])
 
     # --- shortcuts ---------------------------------------------------------------------------
@@ -168,6 +179,15 @@ class Dashboard(w.VBox):
     def replay_code(self) -> str:
         """Python code replaying the logged parameter changes."""
         return self.controller.replay_code()
+
+    def download_figure(self, filename="dashboard.png"):
+        """Let the browser download the graph, voltage plot and raster as a PNG (drawn here with
+        matplotlib; the page saves it, the kernel writes no file). ``save_figure`` writes one from Python."""
+        from .picture import draw_figure
+
+        png = io.BytesIO()
+        draw_figure(self.controller).savefig(png, format="png")
+        self.plots.send({"type": "download", "filename": str(filename), "mime": "image/png"}, buffers=[png.getvalue()])
 
     def save_figure(self, path):
         """Write the graph, voltage plot and raster to ``path`` (.png, .svg or .pdf) with matplotlib,

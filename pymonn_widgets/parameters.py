@@ -66,7 +66,7 @@ class ParameterPanel(w.VBox):
         self.code = w.Textarea(layout=w.Layout(width="100%", height="8em", display="none"))
         self.code.add_class("pymonn-replay-code")
         self.code_button.on_click(self._show_code)
-        self.group.observe(lambda change: controller.select_group(change.new), "value")
+        self.group.observe(self._on_group, "value")
         controller.on("selection", self._on_selection)
         controller.on("parameter", self._on_parameter)
         controller.on("reset", lambda: (self.sync(), self._render_log()))
@@ -140,10 +140,20 @@ class ParameterPanel(w.VBox):
                 else:
                     self.controller.set_parameter(obj, key, name, clean(change.new))
                 self.status.value = ""
-            except ArgumentError as error:
+            except ArgumentError as error:  # show the kernel's value again
                 self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
-                self._set(change.owner, change.old)
+                value = getattr(obj.behavior[key], name, change.old)
+                self._set(change.owner, value.item() if hasattr(value, "item") else value)
         return on_change
+
+    def _on_group(self, change):
+        if self._syncing:
+            return
+        try:
+            self.controller.select_group(change.new)
+        except ArgumentError as error:  # e.g. a forged index=None: show the kernel's selection again
+            self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+            self._on_selection()
 
     def _show_code(self, _=None):
         self.code.value = self.controller.replay_code()

@@ -67,7 +67,7 @@ def check_index(owner, argument, value, size):
     """An int index into a sequence of ``size`` items: ``0 <= value < size``."""
     if size <= 0:
         raise bad_argument(owner, argument, "an index, but there is nothing to choose from", value)
-    return check_int(owner, argument, value, min=0, max=size - 1)
+    return check_int(owner, argument, value, min=0, max=size - 1, expected=f"an int index in [0, {size})")
 
 
 def available_memory(device):

@@ -120,9 +120,21 @@ function fromStill(model, store) {
   return true;
 }
 
+/** Save bytes the kernel drew (a figure) as a browser download: the page writes it, never the kernel. */
+function download(msg, buffers) {
+  if (!buffers.length) return;
+  const url = URL.createObjectURL(new Blob([buffers[0]], { type: String(msg.mime || "application/octet-stream") }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = String(msg.filename || "figure.png");
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 function initialize({ model }) {
   const store = storeOf(model);
   model.on("msg:custom", (msg, buffers) => {
+    if (msg.type === "download") { download(msg, buffers || []); return; }
     if (msg.type !== "frame") return;
     store.apply(msg, buffers || []);
     store.unacked++;

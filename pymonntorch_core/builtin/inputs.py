@@ -43,7 +43,7 @@ class CurrentInput(Behavior):
     """
 
     parameter_ranges = {"current": (-100.0, 100.0, 0.01), "noise": (0.0, 100.0, 0.01), "dt": (0.001, 10.0, 0.001)}
-    units = {"current": "nA", "noise": "nA·√ms", "I": "nA", "dt": "ms"}
+    units = {"current": "nA", "noise": "nA·√ms", "I": "nA"}
 
     def initialize(self, neurons):
         super().initialize(neurons)

@@ -10,7 +10,7 @@ from pymonntorch_core.units import time_step, unit_of
 def lif_net(seed=0, size=20, recorders=True):
     torch.manual_seed(seed)
     net = Network()
-    behavior = {1: CurrentInput(current=16.0, noise=4.0, dt=0.1), 2: LIF(dt=0.1)}
+    behavior = {1: CurrentInput(current=16.0, noise=4.0, dt=0.1), 2: LIF(dt=0.1)}  # one dt for all
     if recorders:
         behavior |= {9: Recorder(["voltage"]), 10: EventRecorder(["spike"])}
     ng = NeuronGroup(size, net, behavior=behavior, tag="E")

@@ -65,10 +65,11 @@ def ei_network(seed=0, size=(80, 20)):
 
     torch.manual_seed(seed)
     net = Network()
-    exc = NeuronGroup(size[0], net, tag="E", behavior={1: CurrentInput(current=16.0, noise=4.0, dt=0.1), 2: LIF(dt=0.1)})
-    inh = NeuronGroup(size[1], net, tag="I", behavior={1: CurrentInput(current=15.0, noise=4.0, dt=0.1), 2: LIF(dt=0.1)})
+    noise = 4.0 * 0.1 ** 0.5  # white noise of intensity nA sqrt(ms): 4 nA per 0.1 ms step
+    exc = NeuronGroup(size[0], net, tag="E", behavior={1: CurrentInput(current=16.0, noise=noise, dt=0.1), 2: LIF(dt=0.1)})
+    inh = NeuronGroup(size[1], net, tag="I", behavior={1: CurrentInput(current=15.0, noise=noise, dt=0.1), 2: LIF(dt=0.1)})
     for src, dst, tag, sign in [(exc, exc, "GLUTAMATE", 1.0), (exc, inh, "GLUTAMATE", 1.0), (inh, exc, "GABA", -1.0),
                                 (inh, inh, "GABA", -1.0)]:
-        SynapseGroup(net=net, src=src, dst=dst, tag=tag, behavior={3: DenseSynapse(scale=0.3, sign=sign)})
+        SynapseGroup(net=net, src=src, dst=dst, tag=tag, behavior={3: DenseSynapse(scale=0.03, sign=sign, dt=0.1)})
     net.initialize(info=False)
     return net, (exc, inh)
