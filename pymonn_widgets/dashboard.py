@@ -68,7 +68,8 @@ class Dashboard(w.VBox):
         self.export = self._export_bar()
         super().__init__([
             self.controls,
-            w.HBox([w.Box([self.graph], layout=w.Layout(width="40%", height=f"{PANEL_HEIGHT}px")), self.parameters]),
+            w.HBox([w.Box([self.graph], layout=w.Layout(width="40%", height=f"{PANEL_HEIGHT}px", overflow="hidden")),
+                    self.parameters]),
             self.plots,
             w.HBox([self.parameters.changes], layout=w.Layout(width="100%")),
             self.export,

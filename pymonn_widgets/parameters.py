@@ -56,11 +56,11 @@ class ParameterPanel(w.VBox):
         self._syncing = False
         self.group = w.Dropdown(description="group", options=self._options(), value=controller.selected_group,
                                 layout=w.Layout(width="auto"))
-        self.body = w.VBox(layout=w.Layout(overflow_y="auto", flex="1 1 auto", min_height="0"))
+        self.body = w.VBox(layout=w.Layout(overflow="auto", flex="1 1 auto", min_height="0"))
         self.status = w.HTML("", layout=w.Layout(min_height="1.4em"))
         self.status.add_class("pymonn-parameter-status")
         # the log and the replay code live below the plots (``changes``): nothing above them moves
-        self.log_view = w.HTML("", layout=w.Layout(height="7.5em", overflow_y="auto"))
+        self.log_view = w.HTML("", layout=w.Layout(height="7.5em", overflow="auto"))
         self.log_view.add_class("pymonn-change-log")
         self.code_button = w.Button(description="Replay code", tooltip="Python code that replays the changes")
         self.code = w.Textarea(layout=w.Layout(width="100%", height="8em", display="none"))

@@ -89,7 +89,8 @@ def draw_figure(controller, figure=None):
     unit = f" ({view.unit})" if view.unit else ""
     left.set(xlim=(t0, t0 + view.window * dt), xlabel=x_label, ylabel=f"{view.variable or ''}{unit}",
              title=f"{view.group.tags[0]}: {view.variable}")
-    left.legend(fontsize=7, loc="lower left", ncols=4, framealpha=0.7)
+    if left.get_legend_handles_labels()[0]:
+        left.legend(fontsize=7, loc="lower left", ncols=4, framealpha=0.7)
     spikes = data["spikes"]
     if len(spikes):
         right.scatter(spikes[:, 0] * dt, spikes[:, 1], s=1.5, marker="s", color="black", linewidths=0)

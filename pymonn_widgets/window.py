@@ -1,9 +1,11 @@
 """PlotWindow: what the dashboard's plots show, recorded by one core observer on the plotted group.
 
-Only what is displayed is recorded: the chosen neurons' variable (selected on the device), the group
-mean and the spike vector, each in a ring as long as the time window (spike rings are also held under
-``SPIKE_BYTES``). The user's recorders are never touched or read. ``frame()`` builds what is new since
-the last frame as binary arrays (a whole window when ``key=True``).
+Only what is displayed is recorded, in rings as long as the time window: the spike vector (held under
+``SPIKE_BYTES``) and the plotted variable, whole while its ring fits in ``WHOLE_BYTES`` (one cheap copy
+an iteration; the chosen neurons and the mean are then taken on the device when a frame is built),
+else only the chosen neurons (selected on the device) and the mean. The user's recorders are never
+touched or read. ``frame()`` builds what is new since the last frame as binary arrays (a whole window
+when ``key=True``).
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ _SPIKE_NAMES = ("spike", "spikes", "fired", "firing", "spk")
 _BINARY = (torch.bool, torch.uint8, torch.int8)
 MEMBRANE_NAMES = ("voltage", "v", "V", "membrane", "potential")  # plotted first when present
 SPIKE_BYTES = 64 * 2**20     # most memory the spike ring of one group may take
+WHOLE_BYTES = 16 * 2**20     # a variable ring up to this size keeps whole vectors (one copy per iteration);
+                             # a larger one keeps only the chosen neurons and the mean
 
 
 def _vector_of(ng, name, dtypes=None):
@@ -87,19 +91,33 @@ class PlotWindow:
         self.net.remove_observer(self.observer)
 
     # --- what is recorded -------------------------------------------------------------------
+    def _whole(self):
+        value = vars(self.group).get(self.variable)
+        size = value.element_size() if isinstance(value, torch.Tensor) else 4
+        return self.group.size * self.window * size <= WHOLE_BYTES
+
     def set_neurons(self, neurons):
         self.neurons = list(neurons)
         if self.variable is None:
             return
+        if self._whole():
+            for name in ("trace", "mean"):
+                self.observer.unwatch(name)
+            if "values" not in self.observer.channels:
+                self.observer.watch("values", self.variable)
+            return
+        self.observer.unwatch("values")
         if self.neurons:
             self.observer.watch("trace", self.variable, neurons=self.neurons)
         else:
             self.observer.unwatch("trace")
-        self.observer.watch("mean", self.variable, reduce="mean")
+        if "mean" not in self.observer.channels:
+            self.observer.watch("mean", self.variable, reduce="mean")
 
     def set_window(self, window):
         self.window = int(window)
         self.observer.resize(max(self._length(), 2))
+        self.set_neurons(self.neurons)
 
     def clear(self):
         self.observer.clear()
@@ -115,6 +133,15 @@ class PlotWindow:
 
     def samples(self, key=False):
         """``(iterations (m,), values float32 (k + 1, m))``: the chosen neurons then the mean."""
+        if "values" in self.observer.channels:
+            t, values = self.observer.read("values", self._since("values", key))
+            self.sent["values"] = self.observer.count("values")
+            if values is None:
+                return t, np.empty((len(self.neurons) + 1, 0), np.float32)
+            values = values.reshape(values.shape[0], -1)
+            columns = torch.tensor(self.neurons, dtype=torch.long, device=values.device)
+            rows = torch.cat((values.index_select(1, columns).T, values.mean(dim=1, keepdim=True).T))
+            return t, rows.to(torch.float32).cpu().numpy()
         if "mean" not in self.observer.channels:
             return np.empty(0, np.int64), np.empty((len(self.neurons) + 1, 0), np.float32)
         start = self._since("mean", key)

@@ -45,7 +45,10 @@ class _Channel:
         if self.neurons is not None:
             torch.index_select(value, 0, self.neurons, out=target)
         elif self.reduce == "mean":
-            torch.mean(value, dtype=target.dtype, out=target)
+            if value.dtype == target.dtype:
+                torch.mean(value, 0, out=target)
+            else:
+                target.copy_(value.to(target.dtype).mean())
         else:
             target.copy_(value)
         self.iterations[slot] = iteration

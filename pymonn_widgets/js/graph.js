@@ -12,9 +12,9 @@ const NAME_PX = 13, SMALL_PX = 12, CHAR_PX = 0.62;   // text sizes and the mean 
  * @param {boolean} details whether behavior lists are drawn below the nodes
  * @returns {{points: {x: number, y: number}[], radius: number, width: number, height: number}}
  */
-export function layout(n, details = n <= 6) {
+export function layout(n, details = n <= 6, lines = 3) {
   const radius = n <= 6 ? 26 : n <= 16 ? 22 : 18;
-  const below = details ? 4 * 14 : 0;          // room for the behavior list under a node
+  const below = details ? lines * 14 + 6 : 0;  // room for the behavior list under a node
   const loop = 3.2 * radius;                   // room for a self-loop and its label above a node
   const spacing = 2 * radius + (details ? 150 : 46);
   const ring = n <= 1 ? 0 : n === 2 ? spacing / 2 : Math.max(spacing / (2 * Math.sin(Math.PI / n)), 90);
@@ -145,7 +145,8 @@ function render({ model, el: root }) {
   function draw() {
     const nodes = model.get("nodes"), edges = model.get("edges");
     const showBehaviors = nodes.length <= 6;
-    const { points, radius, width, height } = layout(nodes.length, showBehaviors);
+    const lines = Math.max(1, ...nodes.map((n) => n.behaviors.length));
+    const { points, radius, width, height } = layout(nodes.length, showBehaviors, lines);
     box.style.height = `${model.get("height")}px`;
     svg.replaceChildren();
     svg.setAttribute("width", width); svg.setAttribute("height", height);

@@ -218,7 +218,7 @@ function render({ model, el }) {
   rbody.className = "pymonn-raster-body";
   const canvas = document.createElement("canvas");
   canvas.className = "pymonn-raster-canvas";
-  canvas.setAttribute("aria-label", "spike raster: click a row to show that neuron");
+  canvas.setAttribute("aria-label", "spike raster: click a row (or press Up / Down) to show that neuron");
   const rsvg = node("svg", { class: "pymonn-plot-svg pymonn-raster-axes" });
   rbody.append(canvas, rsvg);
   voltage.append(vhead, vsvg); raster.append(rhead, rbody);
@@ -227,8 +227,10 @@ function render({ model, el }) {
   const bins = document.createElement("canvas"), bctx = bins.getContext("2d");
   let counts = new Uint32Array(1), image = null, pending = false, frames = 0;
 
-  function size(panel) {
-    const width = Math.max(240, panel.clientWidth || 480), height = Math.max(140, model.get("height") - 24);
+  function size() {   // each panel takes half of the widget (measured on the root: stable while it lays out)
+    const outer = el.getBoundingClientRect().width || (el.parentElement && el.parentElement.clientWidth) || 960;
+    const width = Math.max(240, Math.floor((outer - 8) / 2));
+    const height = Math.max(140, model.get("height") - 24);
     return { width, height, box: { x: MARGIN.left, y: MARGIN.top, w: width - MARGIN.left - MARGIN.right,
                                    h: height - MARGIN.top - MARGIN.bottom } };
   }
@@ -242,7 +244,7 @@ function render({ model, el }) {
   }
 
   function drawVoltage(colours) {
-    const { width, height, box } = size(voltage);
+    const { width, height, box } = size();
     vsvg.setAttribute("width", width); vsvg.setAttribute("height", height);
     vsvg.replaceChildren();
     const time = timeAxis(box), h = store.header;
@@ -306,7 +308,7 @@ function render({ model, el }) {
   }
 
   function drawRaster(colours) {
-    const { width, height, box } = size(raster);
+    const { width, height, box } = size();
     rsvg.setAttribute("width", width); rsvg.setAttribute("height", height);
     rsvg.replaceChildren();
     const w = Math.max(1, Math.round(box.w)), h = Math.max(1, Math.round(box.h));
@@ -367,12 +369,23 @@ function render({ model, el }) {
     model.set("selected_neuron", neuron);
     model.save_changes();
   });
+  canvas.tabIndex = 0;        // keyboard: Up/Down move the selected row, like a click on it
+  canvas.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+    event.preventDefault();
+    const neurons = (store.header && store.header.neurons) || model.get("neurons");
+    const current = Math.max(0, model.get("selected_neuron"));
+    model.set("selected_neuron", Math.max(0, Math.min(neurons - 1, current + (event.key === "ArrowUp" ? 1 : -1))));
+    model.save_changes();
+  });
   store.listeners.add(schedule);
   const names = ["change:window", "change:dt", "change:x_label", "change:y_label", "change:title",
                  "change:selected_neuron", "change:height", "change:neurons"];
   for (const name of names) model.on(name, schedule);
   const resize = new ResizeObserver(schedule);
   resize.observe(el);
+  if (el.parentElement) resize.observe(el.parentElement);
+  requestAnimationFrame(() => requestAnimationFrame(schedule));   // once attached and laid out
   const themed = new MutationObserver(schedule);   // JupyterLab switches themes on <body> attributes
   themed.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
   schedule();

@@ -26,8 +26,8 @@ from pymonn_widgets import Dashboard
 
 torch.manual_seed(0)
 net = Network()
-E = NeuronGroup(800, net, tag='E', behavior={1: CurrentInput(current=15.5, noise=8.0), 2: LIF(dt=0.1, refractory=2.0)})
-I = NeuronGroup(200, net, tag='I', behavior={1: CurrentInput(current=15.0, noise=8.0),
+E = NeuronGroup(800, net, tag='E', behavior={1: CurrentInput(current=15.5, noise=8.0, dt=0.1), 2: LIF(dt=0.1, refractory=2.0)})
+I = NeuronGroup(200, net, tag='I', behavior={1: CurrentInput(current=15.0, noise=8.0, dt=0.1),
                                              2: LIF(dt=0.1, tau=5.0, refractory=1.0)})
 SynapseGroup(net=net, src=E, dst=E, tag='GLUTAMATE', behavior={3: DenseSynapse(density=0.1, scale=2.0)})
 SynapseGroup(net=net, src=E, dst=I, tag='GLUTAMATE', behavior={3: DenseSynapse(density=0.1, scale=2.0)})
@@ -148,6 +148,9 @@ def test_after_run_all_nothing_is_logged_and_it_fits_one_screen(dash_page):
     g = geometry(page)
     height = g["plotsBottom"] - g["play"]
     log(f"Play top to plots bottom: {height:.0f} px")
+    widths = page.evaluate("""() => [document.querySelector('.pymonn-plots-root').getBoundingClientRect().width,
+      ...[...document.querySelectorAll('.pymonn-plot-svg')].map((s) => Number(s.getAttribute('width')))]""")
+    assert all(w >= 0.45 * widths[0] for w in widths[1:]), f"each plot should take half the width: {widths}"
     write_artifact_json("dashboard_class.json", {"play_to_plots_bottom_px": round(height)})
     assert height <= 800, f"controls to plots: {height:.0f} px"
     for unit in ("mV", "ms"):

@@ -297,15 +297,17 @@ def test_realtime_factor_uses_the_time_step():
 
 def test_open_play_stops_feeding_unbounded_recorders_past_the_budget():
     net, ng = tutorial(size=200)                    # Recorder(['voltage', ...]) without max_length
-    c = Controller(net, recorder_budget=2**20)      # 1 MiB: ~1,300 iterations of 200 float32 voltages
+    c = Controller(net, recorder_budget=2**18)      # 256 KiB: ~300 iterations of 200 float32 voltages
 
-    async def session(seconds):
+    async def session(seconds, until=lambda: False):
         task = c.play()
-        await asyncio.sleep(seconds)
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline and not until():
+            await asyncio.sleep(0.1)
         c.pause()
         await task
 
-    asyncio.run(session(2.5))
+    asyncio.run(session(30, until=lambda: bool(c.stopped_recorders)))
     recorders = [b for b in ng.behavior.values() if type(b).__name__ == "Recorder"]
     assert c.stopped_recorders and "Stopped feeding" in c.notice and not recorders[0].behavior_enabled
     held = recorders[0].nbytes
@@ -313,6 +315,6 @@ def test_open_play_stops_feeding_unbounded_recorders_past_the_budget():
     assert recorders[0].nbytes == held              # bounded: it grows no more
     assert net.iteration > recorders[0].count
     c.keep_recording()
-    assert recorders[0].behavior_enabled and c.notice == "" and c.recorder_budget == 2 * 2**20
+    assert recorders[0].behavior_enabled and c.notice == "" and c.recorder_budget == 2 * 2**18
     c.run(5)                                         # run(n) asks for n iterations: always recorded
     assert recorders[0].count >= 5

@@ -1,6 +1,5 @@
 """TimePlots: one window for both plots, binary frames of what is new, acknowledged one at a time."""
 import numpy as np
-import torch
 from widget_nets import ei_network, tutorial
 
 from pymonn_widgets import Dashboard
@@ -144,20 +143,36 @@ def test_still_state_holds_the_window_for_saved_notebooks():
 
 
 def test_dashboard_records_only_what_it_shows():
+    from pymonn_widgets import window
+
     net, ng = tutorial(size=400, recorders=False)
     dash = Dashboard(net, window=100)
     observer = dash.controller.view.observer
-    assert set(observer.channels) == {"trace", "mean", "spike"} and net.observers == [observer]
-    assert observer.channels["trace"].neurons.tolist() == [0, 1, 2, 3, 4]
+    # a small ring keeps whole vectors (one copy per iteration) for the window only
+    assert set(observer.channels) == {"values", "spike"} and net.observers == [observer]
     dash.controller.run(300)
-    ring = observer.channels["trace"].ring
-    assert ring.shape == (100, 5) and observer.channels["spike"].ring.shape == (100, 400)
+    assert observer.channels["values"].ring.shape == (100, 400) and observer.channels["spike"].ring.shape == (100, 400)
     assert ng.behavior.keys() == {1, 2} and "Observer" not in repr(net)
+    # a large one keeps the chosen neurons (selected on the device) and the mean only
+    window.WHOLE_BYTES, saved = 1000, window.WHOLE_BYTES
+    try:
+        big = Dashboard(tutorial(size=400, recorders=False)[0], window=100)
+        channels = big.controller.view.observer.channels
+        assert set(channels) == {"trace", "mean", "spike"} and channels["trace"].neurons.tolist() == [0, 1, 2, 3, 4]
+        page = Page(big.plots)
+        big.controller.run(50)
+        big.plots.selected_neuron = 7
+        big.controller.run(10)
+        assert page.frames[-1][0]["traces"][0] == 7
+        values = np.concatenate([f[2] for f in page.frames[-2:]], axis=1)
+        assert np.allclose(values[0, -1], big.net.NeuronGroups[0].voltage[7].item())
+    finally:
+        window.WHOLE_BYTES = saved
     net2, (exc, inh) = ei_network()
     dash2 = Dashboard(net2)
     dash2.controller.select_group(inh)
     assert [o.target for o in net2.observers] == [inh]          # the old group's observer is gone
-    assert torch.equal(dash2.controller.view.observer.channels["trace"].neurons, torch.arange(5))
+    assert set(dash2.controller.view.observer.channels) == {"values", "spike"}
 
 
 def test_time_step_and_unit_can_be_given_where_behaviors_declare_none():
