@@ -29,6 +29,7 @@ import torch
 
 from pymonntorch_core import ArgumentError, Recorder, StateError
 from pymonntorch_core.checks import check_bool, check_index, check_int, check_number
+from pymonntorch_core.errors import bad_argument
 from pymonntorch_core.units import time_step
 
 from .changelog import Change, ChangeLog, object_path
@@ -44,6 +45,7 @@ _MAX_CHUNK = 10_000
 MAX_STEPS = 1_000_000      # most iterations one Step may run ...
 MAX_RUN = 100_000_000      # ... and one run(n) or play(n)
 MAX_SPEED = 1e9            # the highest speed limit (it/s)
+MIN_SPEED = 1.0            # the lowest one: slower would leave a run waiting for minutes per iteration
 FAST_FRAME_RATE = 4.0      # frames/s when the window turns over faster than the frames (no flicker)
 SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_ITS or PYMONN_REALTIME)
 RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
@@ -187,6 +189,8 @@ class Controller:
     def speed_limit(self, limit):
         if limit is not None:
             limit = check_number("Controller", "speed_limit", limit, min=0, max=MAX_SPEED)
+            if 0 < limit < MIN_SPEED:
+                raise bad_argument("Controller", "speed_limit", f"0 (no limit) or at least {MIN_SPEED:g} it/s", limit)
         self._pace.set(limit or None)
         self._rate_marks = [(time.perf_counter(), self.net.iteration)]
 
