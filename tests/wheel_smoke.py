@@ -23,7 +23,9 @@ import pymonntorch_core, pymonn_widgets
 venv = pathlib.Path(sys.prefix)
 for module in (pymonntorch_core, pymonn_widgets):
     assert venv in pathlib.Path(module.__file__).parents, f"{module.__name__} imported from {module.__file__}"
-import pymonn_widgets.graph, pymonn_widgets.plots  # noqa: F401 - every module with a front end
+import importlib, pkgutil
+for info in pkgutil.iter_modules(pymonn_widgets.__path__, "pymonn_widgets."):
+    importlib.import_module(info.name)                      # every module, so every front end is found
 front_ends = {c for m in list(sys.modules.values()) if getattr(m, "__name__", "").startswith("pymonn_widgets")
               for _, c in inspect.getmembers(m, inspect.isclass)
               if issubclass(c, anywidget.AnyWidget) and c.__module__.startswith("pymonn_widgets")}
