@@ -163,6 +163,9 @@ class SweepView(w.VBox):
                       all(t.parameters.get(k) == v for k, v in parameters.items())), None)
         if trial is None:
             raise KeyError(f"SweepView.open_trial: no trial with parameters {parameters!r} and repeat {repeat}")
+        if self.dashboard is not None:        # the one shown before: stop it and free its widgets
+            self.dashboard.pause()
+            _close_all(self.dashboard)
         self.dashboard = Dashboard(self.sweep.rebuild(trial))
         self.opened = trial
         self._mark_selected(trial.parameters)
@@ -179,3 +182,9 @@ class SweepView(w.VBox):
             self.mark.selected = np.array([[row, column]], dtype=np.int32)
         else:
             self.mark.selected = [i]
+
+
+def _close_all(widget):
+    for child in getattr(widget, "children", ()):
+        _close_all(child)
+    widget.close()

@@ -75,8 +75,11 @@ def test_one_parameter_gives_mean_and_spread_lines_and_a_clickable_point():
     np.testing.assert_allclose(view.spread.y[1] - view.spread.y[0], 2 * frame.std(ddof=0).to_numpy())
     click(view, index=2)
     assert view.opened.parameters == {"current": 17.0} and view.opened.repeat == 0
+    first = view.dashboard
     view.open_trial({"current": 18.0}, repeat=2)
     assert view.opened.repeat == 2 and view.opened.seed == result.trials[-1].seed
+    assert first.comm is None and first.controls.comm is None      # the dashboard shown before is closed
+    assert view.dashboard is not first and view.dashboard.comm is not None
 
 
 def test_explicit_parameter_sets_show_one_point_each():
