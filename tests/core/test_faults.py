@@ -105,12 +105,12 @@ def test_interrupts_anywhere_lose_or_duplicate_no_sample():
 
     previous = signal.signal(signal.SIGALRM, interrupt)
     try:
-        while net.iteration < 3000:
+        while (net.iteration < 3000 or interrupts < 10) and net.iteration < 100_000:
             try:
                 armed[0] = True
                 signal.setitimer(signal.ITIMER_REAL, 0.0005 + 0.0001 * (interrupts % 7))
                 try:
-                    net.simulate_iterations(3000 - net.iteration, measure_block_time=False)
+                    net.simulate_iterations(max(3000 - net.iteration, 500), measure_block_time=False)
                 finally:
                     armed[0] = False
                     signal.setitimer(signal.ITIMER_REAL, 0)
@@ -121,7 +121,7 @@ def test_interrupts_anywhere_lose_or_duplicate_no_sample():
     if net._interrupted is not None:
         net.simulate_iterations(0, measure_block_time=False)
     every, gapped = ng.behavior[6], ng.behavior[7]
-    assert interrupts > 0
+    assert interrupts >= 10, interrupts
     iterations = _aligned(every)
     assert iterations[: len(iterations)] == list(range(1, len(iterations) + 1))
     assert _aligned(gapped) == list(range(3, len(_aligned(gapped)) * 3 + 1, 3))
