@@ -260,8 +260,9 @@ class Network(NetworkObject):
         return [b for _, _, b in self.sorted_behavior_execution_list if isinstance(b, Recorder)]
 
     def _prepare_recorders(self, iterations):
-        """Reserve recorder buffers for the run, or warn when unbounded ones would not fit in memory."""
-        recorders = self._recorders()
+        """Reserve the enabled recorders' buffers for the run (a disabled one grows no more), or warn when
+        unbounded ones would not fit in memory."""
+        recorders = [r for r in self._recorders() if r.behavior_enabled]
         projected = sum(r._projected_bytes(iterations) for r in recorders)
         available = available_memory(self.device)
         if available is not None and projected > MEMORY_WARNING_FRACTION * available:
