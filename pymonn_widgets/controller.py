@@ -2,7 +2,8 @@
 
 Widgets send intents (``play``, ``pause``, ``set_parameter``, ``select_group``) and listen to events:
 
-``"frame"``      new data may be drawn (at most ``frame_rate`` times a second during a run: the one
+``"frame"``      new data may be drawn (at most ``frame_rate`` times a second during a run, and only
+                 when every frame gate is open, i.e. the page painted the last frame: the one
                  throttle of the dashboard; forced after every step, run and reset);
 ``"state"``      running, error, notice or progress changed;
 ``"stopped"``    a run, step or reset ended: the state is still;
@@ -47,6 +48,7 @@ MAX_RUN = 100_000_000      # ... and one run(n) or play(n)
 MAX_SPEED = 1e9            # the highest speed limit (it/s)
 MIN_SPEED = 1.0            # the lowest one: slower would leave a run waiting for minutes per iteration
 FAST_FRAME_RATE = 4.0      # frames/s when the window turns over faster than the frames (no flicker)
+SERVED_FRAME_RATE = 5.0    # default frames/s of a served dashboard: ten visitors' frames fit on 2 cores
 SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_ITS or PYMONN_REALTIME)
 RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
 SERVED_RECORDER_BUDGET = 16 * 2**20
@@ -102,8 +104,8 @@ class Controller:
         (``Behavior.units``; see ``pymonntorch_core.units``).
     window : int
         Iterations both plots show (the observers keep this many).
-    frame_rate : float
-        Most ``"frame"`` events per second during a run.
+    frame_rate : float, optional
+        Most ``"frame"`` events per second during a run (default 20; served: ``PYMONN_FRAME_RATE`` or 5).
     threads : int or None
         Torch threads while the controller runs the network (restored after). Default 1: the kernel
         also serves the page, and on a small shared machine one thread measured several times faster.
@@ -125,13 +127,15 @@ class Controller:
     >>> controller.pause()
     """
 
-    def __init__(self, net, *, variable=None, spike=None, window=500, frame_rate=20.0, threads=1,
+    def __init__(self, net, *, variable=None, spike=None, window=500, frame_rate=None, threads=1,
                  max_its=None, realtime=None, served=None, recorder_budget=None, dt=None, unit=None):
         if not getattr(net, "_initialized", False):
             raise ArgumentError("Controller.net: the network must be initialised (call net.initialize()) first",
                                 owner="Controller", argument="net")
         self.net = net
         self.served = served_default() if served is None else check_bool("Controller", "served", served)
+        if frame_rate is None:
+            frame_rate = (_env_float("PYMONN_FRAME_RATE") or SERVED_FRAME_RATE) if self.served else 20.0
         self.frame_rate = check_number("Controller", "frame_rate", frame_rate, min=0.1, max=1000)
         self.threads = None if threads is None else check_int("Controller", "threads", threads, min=1, max=1024)
         self.variable, self.spike, self.unit = variable, spike, unit
@@ -157,6 +161,7 @@ class Controller:
         self.view = self._window(self.plot_group) if self.plot_group is not net else None
         self.stopped_recorders: list = []
         self._listeners = defaultdict(list)
+        self._gates = []
         self._task: asyncio.Task | None = None
         self._stop = False
         self._running = False
@@ -222,6 +227,11 @@ class Controller:
         self._listeners[event].append(callback)
         return callback
 
+    def add_frame_gate(self, is_open):
+        """Throttled frames wait until ``is_open()`` is true (a view whose page has not painted the last
+        frame): no readout or plot traffic queues up in a page that falls behind. Forced frames pass."""
+        self._gates.append(is_open)
+
     def _emit(self, event, **details):
         for callback in list(self._listeners[event]):
             try:
@@ -240,7 +250,7 @@ class Controller:
     def frame(self, force=True):
         """Ask the views to draw what is new (throttled to ``frame_interval`` unless ``force``)."""
         now = time.perf_counter()
-        if force or now - self._last_frame >= self.frame_interval():
+        if force or (now - self._last_frame >= self.frame_interval() and all(gate() for gate in self._gates)):
             self._last_frame = now
             self._update_rate(now)
             self._emit("frame")

@@ -21,7 +21,11 @@ import traitlets
 __all__ = ["TimePlots"]
 
 JS = pathlib.Path(__file__).parent / "js"
-ACK_TIMEOUT = 2.0   # seconds without an acknowledgement before a frame counts as lost
+# seconds without an acknowledgement before a frame counts as lost: short while no page has answered
+# (a script, nbval, a page still loading), long once one has (a busy page is slow, not gone; a page
+# that reopens says hello)
+UNANSWERED_TIMEOUT = 2.0
+ACK_TIMEOUT = 30.0
 
 
 class TimePlots(anywidget.AnyWidget):
@@ -54,6 +58,7 @@ class TimePlots(anywidget.AnyWidget):
         self.on_msg(self._on_msg)
         self._start()
         controller.on("frame", self.update)
+        controller.add_frame_gate(self.ready)
         controller.on("selection", self._on_selection)
         controller.on("reset", self._on_reset)
         controller.on("stopped", self.keep_still)
@@ -100,8 +105,9 @@ class TimePlots(anywidget.AnyWidget):
 
     # --- frames -----------------------------------------------------------------------------
     def ready(self) -> bool:
-        """True when the page painted the last frame (or it counts as lost after ``ACK_TIMEOUT``)."""
-        return not self._in_flight or time.perf_counter() - self._sent_at > ACK_TIMEOUT
+        """True when the page painted the last frame (or it counts as lost, see ``ACK_TIMEOUT``)."""
+        timeout = ACK_TIMEOUT if self.acknowledged else UNANSWERED_TIMEOUT
+        return not self._in_flight or time.perf_counter() - self._sent_at > timeout
 
     def update(self):
         """Send a frame if the page is ready; else send one (with everything new by then) as soon as

@@ -47,7 +47,8 @@ class CurrentInput(Behavior):
 
     def initialize(self, neurons):
         super().initialize(neurons)
-        current = self.parameter("current", 0.0)
+        current = self.parameter("current", None)  # raw: a mode string is a per-neuron pattern
+        current = 0.0 if current is None else current
         self._pattern = None
         if isinstance(current, torch.Tensor):
             self._pattern = current.to(device=neurons.device, dtype=neurons.def_dtype).expand(neurons.size).clone()
@@ -63,13 +64,14 @@ class CurrentInput(Behavior):
         self._xi = input_current(neurons).clone()  # noise drawn in place: no allocation per step
 
     def forward(self, neurons):
-        current = neurons.I
+        current, constant = neurons.I, self.current
         if self._pattern is not None:
-            current.add_(self._pattern, alpha=self.current)
-        elif self.current != 0.0:
-            current.add_(self.current)
-        if self.noise > 0.0:
-            current.add_(self._xi.normal_(), alpha=self.noise / math.sqrt(self.dt))
+            current.add_(self._pattern, alpha=constant)
+            constant = 0.0
+        if self.noise > 0.0:  # the constant rides on the noise draw: one pass over I
+            current.add_(self._xi.normal_(constant, self.noise / math.sqrt(self.dt)))
+        elif constant != 0.0:
+            current.add_(constant)
 
 
 class PoissonInput(Behavior):

@@ -91,31 +91,32 @@ class LIF(Behavior):
         neurons.I = neurons.vector("zeros")
 
     def forward(self, neurons):
-        v, current, spike = neurons.voltage, neurons.I, neurons.spike
-        refractory = self.refractory > 0.0
+        v, spike = neurons.voltage, neurons.spike
+        v_inf = neurons.I if self.R == 1.0 else neurons.I.mul_(self.R)
+        v_inf.add_(self.rest)  # I becomes v_inf = rest + R I (zeroed below)
         step_decay = math.exp(-self.dt / self.tau)
+        refractory = self.refractory > 0.0
         if refractory:  # held at reset for the first min(left, dt) ms, integrating only the rest
             left = neurons.refractory_left
             v.masked_fill_(left > 0.0, self.reset)
-            decay = left.clamp(max=self.dt).mul_(1.0 / self.tau).exp_().mul_(step_decay)
+            gain = left.clamp(max=self.dt).mul_(1.0 / self.tau).exp_().mul_(-step_decay).add_(1.0)
+            v.lerp_(v_inf, gain)  # v(t + dt) = v_inf + (v - v_inf) decay
         else:
-            decay = step_decay
-        deviation = v.sub_(current, alpha=self.R).sub_(self.rest).mul_(decay)  # v(t + dt) - v_inf, in v
-        gap = current.mul_(-self.R).add_(self.threshold - self.rest)  # threshold - v_inf, in I (zeroed below)
-        torch.ge(deviation, gap, out=spike)
-        # exp(-(ms since the crossing) / tau), the crossing clamped into the step; NaN only at v_inf == threshold
-        after = torch.div(deviation, gap).clamp_(step_decay, 1.0).nan_to_num_(nan=1.0)
+            v.lerp_(v_inf, 1.0 - step_decay)
+        deviation, gap = torch.sub(v, v_inf), torch.rsub(v_inf, self.threshold)
+        torch.ge(deviation, gap, out=spike)  # v(t + dt) >= threshold
+        # exp(-(ms since the crossing) / tau) = (v(t + dt) - v_inf) / (threshold - v_inf), clamped into the
+        # step; NaN only at v_inf == threshold == v(t + dt)
+        after = deviation.div_(gap).clamp_(step_decay, 1.0).nan_to_num_(nan=1.0)
         if refractory:  # released refractory ms after the crossing: v_inf + (reset - v_inf) min(1, after e^(ref/tau))
             after.mul_(math.exp(self.refractory / self.tau))  # > 1: still refractory at the step's end
             still = torch.log(after).mul_(self.tau).clamp_(min=0.0)
             torch.where(spike, still, left.sub_(self.dt).clamp_(min=0.0), out=left)
-            jump = gap.add(self.reset - self.threshold).mul_(after.clamp_(max=1.0)).sub_(deviation)
-            v.sub_(gap).add_(self.threshold)  # v(t + dt)
-            v.add_(torch.where(spike, jump, 0.0))
+            reset = torch.lerp(v_inf, torch.full_like(v, self.reset), after.clamp_(max=1.0))
+            torch.where(spike, reset, v, out=v)
         else:  # after the crossing: v_inf + (reset - v_inf) after = v(t + dt) + (reset - threshold) after
-            v.sub_(gap).add_(self.threshold)
-            v.add_(torch.where(spike, after, 0.0), alpha=self.reset - self.threshold)
-        current.zero_()
+            v.addcmul_(after, spike, value=self.reset - self.threshold)
+        v_inf.zero_()
 
 
 #: Izhikevich (2003) parameters (a, b, c, d) of cortical firing patterns.

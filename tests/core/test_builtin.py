@@ -156,6 +156,24 @@ def test_lif_input_current_is_used_once_and_zeroed_in_any_key_order():
     assert ng.I.item() == 1.0  # added after the neuron, waiting for the next iteration
 
 
+def test_current_input_takes_a_per_neuron_pattern_as_a_mode_string_tensor_or_number():
+    torch.manual_seed(0)
+    net = Network(dtype=torch.float64)
+    patterned = NeuronGroup(1000, net, behavior={1: CurrentInput(current="uniform(10, 20)")})
+    given = NeuronGroup(3, net, behavior={1: CurrentInput(current=torch.tensor([1.0, 2.0, 3.0]))})
+    plain = NeuronGroup(2, net, behavior={1: CurrentInput(current="12.5")})
+    net.initialize(info=False)
+    net.simulate_iterations(1, measure_block_time=False)
+    assert 10.0 <= patterned.I.min() and patterned.I.max() <= 20.0 and patterned.I.std() > 2.0
+    first = patterned.I.clone()
+    net.simulate_iterations(1, measure_block_time=False)   # drawn once: the same pattern every step
+    torch.testing.assert_close(patterned.I, 2 * first)     # (nothing consumes I here)
+    assert given.I.tolist() == [2.0, 4.0, 6.0] and plain.I.tolist() == [25.0, 25.0]
+    patterned.behavior[1].current = 0.5                     # a gain on the pattern
+    net.simulate_iterations(1, measure_block_time=False)
+    torch.testing.assert_close(patterned.I, 2.5 * first)
+
+
 # --- Izhikevich --------------------------------------------------------------------------------------
 def _izhikevich_spikes(preset, current=10.0, iterations=1000, dt=0.5):
     net = Network(dtype=torch.float64)
