@@ -7,7 +7,7 @@ and reports:
 
 - time to dashboard: page requested -> the dashboard's Play button visible (median and max);
 - it/s per page: the iteration counter each page shows, over ``--play-seconds`` of everyone playing;
-- frames/s per page: animation frames in which the page painted its raster canvas;
+- frames/s per page: frames the page drew in its raster canvas (its own draw counter);
 - Pause latency, everyone clicking Pause at once: the page receiving the click -> the last change of that
   page's iteration counter (what the visitor sees), and -> its kernel going idle (CPU under 5 % of a
   core: the run stopped); and how long each click took to reach its page;
@@ -53,20 +53,13 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 900}
 CDN = "cdn.jsdelivr.net"   # Voilà's lab template links Font Awesome from it: offline that request fails, harmlessly
 
-# Installed in every page before its scripts run: counts the animation frames in which the raster canvas
-# was drawn (whatever draw calls the front end uses), and logs the iteration counter's changes.
+# Installed in every page before its scripts run: logs clicks and the iteration counter's changes. Frames
+# are the raster's own draw counter (``data-frames`` on its canvas): no probe loop of requestAnimationFrame,
+# which would make every page produce 60 frames a second and take the CPU the pages are measured on.
 PROBE_JS = """(() => {
-  const probe = window.__probe = {frames: 0, dirty: false, changes: [], click: {}};
-  const mark = (ctx) => { const c = ctx && ctx.canvas;
-    if (c && c.closest && c.closest('.pymonn-raster-plot')) probe.dirty = true; };
-  for (const proto of [CanvasRenderingContext2D.prototype]) {
-    for (const m of ['drawImage', 'putImageData', 'fillRect', 'fill', 'stroke']) {
-      const orig = proto[m];
-      proto[m] = function (...args) { mark(this); return orig.apply(this, args); };
-    }
-  }
-  const loop = () => { if (probe.dirty) { probe.frames++; probe.dirty = false; } requestAnimationFrame(loop); };
-  requestAnimationFrame(loop);
+  const probe = window.__probe = {changes: [], click: {}};
+  probe.frames = () => { const c = document.querySelector('.pymonn-raster-plot canvas');
+    return c ? Number(c.dataset.frames || 0) : 0; };
   document.addEventListener('click', (e) => {
     const t = (e.target.closest('button') || e.target).innerText || '';
     probe.click[t.trim()] = Date.now(); }, true);
@@ -237,7 +230,7 @@ class Visitor:
     async def reading(self):
         """(page clock ms, iteration shown, raster frames painted so far), or Nones."""
         r = await self.js("() => { const p = window.__probe; const c = p.changes[p.changes.length - 1];"
-                          " return [Date.now(), c ? c[1] : '', p.frames]; }")
+                          " return [Date.now(), c ? c[1] : '', p.frames()]; }")
         return (None, None, None) if r is None else (r[0], iteration_of(r[1]), r[2])
 
     async def set_max_rate(self, rate):

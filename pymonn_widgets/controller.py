@@ -52,6 +52,7 @@ SERVED_FRAME_RATE = 5.0    # default frames/s of a served dashboard: ten visitor
 SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_ITS or PYMONN_REALTIME)
 RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
 SERVED_RECORDER_BUDGET = 16 * 2**20
+SERVED_NICENESS = 10       # a served kernel computes at a lower CPU priority than the server and its pages
 
 
 def served_default() -> bool:
@@ -134,6 +135,8 @@ class Controller:
                                 owner="Controller", argument="net")
         self.net = net
         self.served = served_default() if served is None else check_bool("Controller", "served", served)
+        if self.served:
+            _lower_priority()
         if frame_rate is None:
             frame_rate = (_env_float("PYMONN_FRAME_RATE") or SERVED_FRAME_RATE) if self.served else 20.0
         self.frame_rate = check_number("Controller", "frame_rate", frame_rate, min=0.1, max=1000)
@@ -603,6 +606,16 @@ class Controller:
 def _positive(name, n, most, argument="n"):
     return check_int(f"Controller.{name}", argument, n, min=1, max=most,
                      expected=f"a positive int number of iterations (at most {most:,})")
+
+
+def _lower_priority():
+    """Run the calling thread (the kernel's, which simulates) at ``SERVED_NICENESS``: on a crowded server
+    the Voilà server relaying everyone's Pause, the kernels' I/O threads and the pages go first."""
+    try:
+        if os.getpriority(os.PRIO_PROCESS, 0) < SERVED_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, 0, SERVED_NICENESS)   # on Linux: this thread only
+    except (AttributeError, OSError):   # not on this platform, or not allowed
+        pass
 
 
 def _env_float(name):

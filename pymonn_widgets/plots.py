@@ -26,6 +26,7 @@ JS = pathlib.Path(__file__).parent / "js"
 # that reopens says hello)
 UNANSWERED_TIMEOUT = 2.0
 ACK_TIMEOUT = 30.0
+MAX_REST = 2.0   # most seconds a slow page is left alone after painting (see ``ready``)
 
 
 class TimePlots(anywidget.AnyWidget):
@@ -52,6 +53,8 @@ class TimePlots(anywidget.AnyWidget):
         self.bytes_sent = 0
         self._in_flight = False
         self._sent_at = 0.0
+        self._acked_at = 0.0
+        self._round_trip = 0.0     # seconds from sending the last frame to its acknowledgement
         self._pending = False      # a forced frame waits for the acknowledgement of the one in flight
         self._key = True
         self.acknowledged = False   # has a page painted a frame? (then a live page shows the plots)
@@ -105,14 +108,22 @@ class TimePlots(anywidget.AnyWidget):
 
     # --- frames -----------------------------------------------------------------------------
     def ready(self) -> bool:
-        """True when the page painted the last frame (or it counts as lost, see ``ACK_TIMEOUT``)."""
+        """True when the page painted the last frame and has had as long again to itself (a page that
+        needs a second per frame gets one every two: its clicks never wait behind frames), or the
+        frame counts as lost (``ACK_TIMEOUT``)."""
+        rested = time.perf_counter() - self._acked_at >= min(self._round_trip, MAX_REST)
+        return self._may_send() and (self._in_flight or rested)
+
+    def _may_send(self):
+        """No frame in flight, or it counts as lost."""
         timeout = ACK_TIMEOUT if self.acknowledged else UNANSWERED_TIMEOUT
         return not self._in_flight or time.perf_counter() - self._sent_at > timeout
 
     def update(self):
-        """Send a frame if the page is ready; else send one (with everything new by then) as soon as
-        the frame in flight is acknowledged. At most one frame is ever in flight or waiting."""
-        if not self.ready():
+        """Send a frame unless one is in flight; else send one (with everything new by then) as soon as
+        it is acknowledged. At most one frame is ever in flight or waiting. (Throttled frames also
+        wait for ``ready``: the controller's frame gate.)"""
+        if not self._may_send():
             self._pending = True
             return False
         header, buffers = self.view.frame(key=self._key)
@@ -141,6 +152,9 @@ class TimePlots(anywidget.AnyWidget):
             return
         kind = content.get("type")
         if kind == "drawn":
+            if self._in_flight:
+                self._acked_at = time.perf_counter()
+                self._round_trip = self._acked_at - self._sent_at
             self._in_flight, self.acknowledged = False, True
             if self._pending:
                 self.update()

@@ -7,6 +7,7 @@ Strings are never taken for numbers or bools, and no value is judged by its trut
 import math
 import numbers
 import os
+import time
 
 import torch
 
@@ -78,6 +79,17 @@ def available_memory(device):
         return torch.cuda.mem_get_info(torch.device(device))[0]
     if kind != "cpu":
         return None
+    now = time.monotonic()
+    if now - _host_memory[0] > HOST_MEMORY_MAX_AGE:   # read at most a few times a second (runs in chunks ask often)
+        _host_memory[:] = [now, _read_host_memory()]
+    return _host_memory[1]
+
+
+HOST_MEMORY_MAX_AGE = 0.25   # seconds a reading of the host's free memory is reused
+_host_memory = [float("-inf"), None]
+
+
+def _read_host_memory():
     try:
         with open("/proc/meminfo") as info:
             for line in info:

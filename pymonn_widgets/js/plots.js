@@ -1,4 +1,4 @@
-// TimePlots front end: the voltage plot (SVG lines) and the spike raster (binned canvas) of one group,
+// TimePlots front end: the voltage plot (canvas lines, SVG axes) and the spike raster (binned canvas) of one group,
 // fed by the same frames, so both always show the same window ending at the current iteration.
 // Frames are binary messages with only what is new (or a whole window when ``key``); each painted frame
 // is acknowledged, and the kernel sends the next one only then. No dependencies.
@@ -159,6 +159,10 @@ function label(parent, x, y, text, attrs = {}) {
   return t;
 }
 
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 function theme(el) {
   const css = getComputedStyle(el);
   const get = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
@@ -171,7 +175,13 @@ function theme(el) {
   };
 }
 
+const rgbCache = new Map();
 function rgbOf(colour) {
+  if (!rgbCache.has(colour)) rgbCache.set(colour, rgbFromCanvas(colour));
+  return rgbCache.get(colour);
+}
+
+function rgbFromCanvas(colour) {
   const c = document.createElement("canvas").getContext("2d");
   c.fillStyle = colour; c.fillRect(0, 0, 1, 1);
   const d = c.getImageData(0, 0, 1, 1).data;
@@ -213,7 +223,11 @@ function render({ model, el }) {
   const rtitle = document.createElement("span");
   rtitle.className = "pymonn-plot-title";
   rhead.append(rtitle);
-  const vsvg = node("svg", { class: "pymonn-plot-svg" });
+  const vsvg = node("svg", { class: "pymonn-plot-svg pymonn-voltage-axes" });
+  const vbody = document.createElement("div"), vcanvas = document.createElement("canvas");
+  vbody.className = "pymonn-voltage-body"; vcanvas.className = "pymonn-voltage-canvas";
+  vbody.append(vcanvas, vsvg);
+  const vctx = vcanvas.getContext("2d");
   const rbody = document.createElement("div");
   rbody.className = "pymonn-raster-body";
   const canvas = document.createElement("canvas");
@@ -221,7 +235,7 @@ function render({ model, el }) {
   canvas.setAttribute("aria-label", "spike raster: click a row (or press Up / Down) to show that neuron");
   const rsvg = node("svg", { class: "pymonn-plot-svg pymonn-raster-axes" });
   rbody.append(canvas, rsvg);
-  voltage.append(vhead, vsvg); raster.append(rhead, rbody);
+  voltage.append(vhead, vbody); raster.append(rhead, rbody);
   el.append(voltage, raster);
   const ctx = canvas.getContext("2d");
   const bins = document.createElement("canvas"), bctx = bins.getContext("2d");
@@ -243,10 +257,16 @@ function render({ model, el }) {
     return { dt, window, now, t0, scale, xt, xmap, xlabel: model.get("x_label") };
   }
 
-  function drawVoltage(colours) {
-    const { width, height, box } = size();
+  function drawVoltage(colours, { width, height, box }) {
     vsvg.setAttribute("width", width); vsvg.setAttribute("height", height);
     vsvg.replaceChildren();
+    const ratio = window.devicePixelRatio || 1, cw = Math.round(width * ratio), ch = Math.round(height * ratio);
+    if (vcanvas.width !== cw || vcanvas.height !== ch) {
+      vcanvas.width = cw; vcanvas.height = ch; vcanvas.style.width = `${width}px`; vcanvas.style.height = `${height}px`;
+    }
+    const c = vctx;
+    c.setTransform(ratio, 0, 0, ratio, 0, 0);
+    c.clearRect(0, 0, width, height);
     const time = timeAxis(box), h = store.header;
     const traces = h ? h.traces : [], rows = store.rows, t = store.t;
     const threshold = h ? h.threshold : null;
@@ -254,47 +274,55 @@ function render({ model, el }) {
     for (const row of rows) for (const v of row) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
     if (threshold !== null && Number.isFinite(threshold)) { lo = Math.min(lo, threshold); hi = Math.max(hi, threshold); }
     if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-    if (hi - lo < 1e-4 * Math.max(Math.abs(lo), Math.abs(hi), 1)) { const c = (lo + hi) / 2, s = 0.05 * (Math.abs(c) || 1); lo = c - s; hi = c + s; }
+    if (hi - lo < 1e-4 * Math.max(Math.abs(lo), Math.abs(hi), 1)) { const m = (lo + hi) / 2, s = 0.05 * (Math.abs(m) || 1); lo = m - s; hi = m + s; }
     const pad = 0.06 * (hi - lo); lo -= pad; hi += pad;
     const ymap = (v) => box.y + box.h - ((v - lo) / (hi - lo)) * box.h;
     const yt = ticks(lo, hi, 5);
-    for (const v of yt.values) {
-      node("line", { x1: box.x, x2: box.x + box.w, y1: ymap(v), y2: ymap(v), stroke: colours.grid, class: "grid" }, vsvg);
-    }
-    const clipId = `clip-${model.get("_uid")}`;
-    const defs = node("defs", {}, vsvg), clip = node("clipPath", { id: clipId }, defs);
-    node("rect", { x: box.x, y: box.y, width: box.w, height: box.h }, clip);
-    const plot = node("g", { "clip-path": `url(#${clipId})` }, vsvg);
+    // the data on a canvas (no DOM per frame), the axes and their text in SVG above it
+    c.lineWidth = 1; c.strokeStyle = colours.grid;
+    c.beginPath();
+    for (const v of yt.values) { const y = Math.round(ymap(v)) + 0.5; c.moveTo(box.x, y); c.lineTo(box.x + box.w, y); }
+    c.stroke();
+    c.save();
+    c.beginPath(); c.rect(box.x, box.y, box.w, box.h); c.clip();
+    c.strokeStyle = colours.change; c.lineWidth = 1.5; c.globalAlpha = 0.8;
+    c.beginPath();
     for (const m of (h && h.marks) || []) {
       const x = box.x + ((m - time.t0) / time.window) * box.w;
-      node("line", { x1: x, x2: x, y1: box.y, y2: box.y + box.h, stroke: colours.change, "stroke-width": 1.5,
-                     opacity: 0.8, class: "change-mark" }, plot);
+      c.moveTo(x, box.y); c.lineTo(x, box.y + box.h);
     }
-    const line = (row) => {
-      let d = "", pen = false;
+    c.stroke();
+    c.globalAlpha = 1; c.lineJoin = "round";
+    const line = (row, colour, lineWidth) => {
+      c.beginPath();
+      let pen = false;
       for (let j = 0; j < t.length; j++) {
         const v = row[j];
         if (!Number.isFinite(v)) { pen = false; continue; }
         const x = box.x + ((t[j] - time.t0) / time.window) * box.w;
-        d += `${pen ? "L" : "M"}${x.toFixed(1)},${ymap(v).toFixed(1)}`; pen = true;
+        if (pen) c.lineTo(x, ymap(v)); else c.moveTo(x, ymap(v));
+        pen = true;
       }
-      return d;
+      c.strokeStyle = colour; c.lineWidth = lineWidth; c.stroke();
     };
-    traces.forEach((neuron, r) => {
-      const d = line(rows[r] || []);
-      if (d) node("path", { d, fill: "none", stroke: COLOURS[r % COLOURS.length], "stroke-width": 1.3, class: "trace" }, plot);
-    });
-    const mean = line(rows[traces.length] || []);
-    if (mean) node("path", { d: mean, fill: "none", stroke: colours.strong, "stroke-width": 2.4, class: "mean" }, plot);
+    traces.forEach((neuron, r) => line(rows[r] || [], COLOURS[r % COLOURS.length], 1.3));
+    line(rows[traces.length] || [], colours.strong, 2.4);
     if (threshold !== null && Number.isFinite(threshold)) {
-      node("path", { d: `M${box.x},${ymap(threshold)}H${box.x + box.w}`, stroke: colours.threshold, "stroke-width": 1.5,
-                     "stroke-dasharray": "6 4", fill: "none", class: "threshold" }, plot);
+      c.setLineDash([6, 4]); c.strokeStyle = colours.threshold; c.lineWidth = 1.5;
+      c.beginPath(); c.moveTo(box.x, ymap(threshold)); c.lineTo(box.x + box.w, ymap(threshold)); c.stroke();
+      c.setLineDash([]);
     }
+    c.restore();
     axes(vsvg, box, time.xt, yt, (v) => time.xmap(v), ymap, time.xlabel, model.get("y_label"), colours);
-    vtitle.textContent = model.get("title");
+    setText(vtitle, model.get("title"));
+    const described = `${model.get("title")}: ${model.get("y_label")} against ${time.xlabel}`;
+    if (voltage.getAttribute("aria-label") !== described) voltage.setAttribute("aria-label", described);
     const items = traces.map((n, r) => [`neuron ${n}`, COLOURS[r % COLOURS.length], ""]);
     items.push(["mean", colours.strong, ""]);
     if (threshold !== null) items.push(["threshold", colours.threshold, "dashed"]);
+    const key = JSON.stringify(items);   // rebuilt only when it changes: no layout work per frame
+    if (legend.dataset.key === key) return;
+    legend.dataset.key = key;
     legend.replaceChildren(...items.map(([name, colour, style]) => {
       const item = document.createElement("span");
       item.className = "legend-item";
@@ -304,11 +332,9 @@ function render({ model, el }) {
       item.append(swatch, document.createTextNode(name));
       return item;
     }));
-    voltage.setAttribute("aria-label", `${model.get("title")}: ${model.get("y_label")} against ${time.xlabel}`);
   }
 
-  function drawRaster(colours) {
-    const { width, height, box } = size();
+  function drawRaster(colours, { width, height, box }) {
     rsvg.setAttribute("width", width); rsvg.setAttribute("height", height);
     rsvg.replaceChildren();
     const w = Math.max(1, Math.round(box.w)), h = Math.max(1, Math.round(box.h));
@@ -342,16 +368,18 @@ function render({ model, el }) {
     const ymap = (v) => box.y + box.h - ((v + 0.5) / neurons) * box.h;
     axes(rsvg, box, time.xt, { ...yt, values: yt.values.filter((v) => v < neurons && Number.isInteger(v)) },
          time.xmap, ymap, time.xlabel, "neuron", colours);
-    rtitle.textContent = `${model.get("title")}: spikes (${store.events.length} in window)`;
+    setText(rtitle, `${model.get("title")}: spikes (${store.events.length} in window)`);
     canvas.dataset.frames = String(frames); canvas.dataset.spikes = String(store.events.length);
   }
 
   function draw() {
     pending = false;
-    const begin = performance.now(), colours = theme(el);
-    el.style.setProperty("--pymonn-plot-bg", colours.background);
-    drawVoltage(colours);
-    drawRaster(colours);
+    const begin = performance.now(), colours = theme(el), layout = size();   // read the page before writing it
+    if (el.style.getPropertyValue("--pymonn-plot-bg") !== colours.background) {
+      el.style.setProperty("--pymonn-plot-bg", colours.background);
+    }
+    drawVoltage(colours, layout);
+    drawRaster(colours, layout);
     frames++;
     el.dataset.frames = String(frames); el.dataset.now = String(store.now);
     el.dataset.drawMs = (performance.now() - begin).toFixed(2);

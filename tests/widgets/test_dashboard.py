@@ -1,4 +1,6 @@
 """The assembled dashboard: the page contract, display, export."""
+import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +107,9 @@ def test_display_leaves_a_still_picture_that_follows_runs(monkeypatch):
 def test_served_dashboard_paces_everyone_and_leaves_no_picture(monkeypatch):
     import IPython.display
 
+    import pymonn_widgets.controller as controller_module
+
+    monkeypatch.setattr(controller_module, "_lower_priority", lambda: None)   # tested below, on a thread of its own
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False, display_id=None: shown.append(obj))
     monkeypatch.setenv("VOILA_BASE_URL", "/")
@@ -118,6 +123,30 @@ def test_served_dashboard_paces_everyone_and_leaves_no_picture(monkeypatch):
     monkeypatch.setenv("PYMONN_SERVED", "0")
     assert not Dashboard(net).controller.served
     assert Dashboard(net, max_its=100).controller.speed_limit == 100.0
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="Unix CPU priorities")
+def test_a_served_dashboard_computes_at_a_lower_priority_and_fewer_frames_a_second(monkeypatch):
+    from pymonn_widgets.controller import SERVED_NICENESS
+
+    net, _ = ei_network()
+    before, seen = os.getpriority(os.PRIO_PROCESS, 0), {}
+
+    def kernel_thread():   # Linux niceness is per thread: the test's own thread keeps its priority
+        seen["served"] = Dashboard(net, served=True).controller.frame_rate
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
+
+    thread = threading.Thread(target=kernel_thread)
+    thread.start()
+    thread.join()
+    assert seen["nice"] == max(SERVED_NICENESS, before) and os.getpriority(os.PRIO_PROCESS, 0) == before
+    assert seen["served"] == 5.0 and Dashboard(net, served=False).controller.frame_rate == 20.0
+    import pymonn_widgets.controller as controller_module
+
+    monkeypatch.setattr(controller_module, "_lower_priority", lambda: None)
+    monkeypatch.setenv("PYMONN_FRAME_RATE", "2")                  # the instructor's, for everyone
+    assert Dashboard(net, served=True).controller.frame_rate == 2.0
+    assert Dashboard(net, served=True, frame_rate=8).controller.frame_rate == 8   # an explicit one wins
 
 
 def test_layout_keeps_the_log_below_the_plots():

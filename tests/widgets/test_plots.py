@@ -179,3 +179,31 @@ def test_time_step_and_unit_can_be_given_where_behaviors_declare_none():
     net, _ = tutorial(size=10)
     dash = Dashboard(net, dt=0.1, unit="mV")
     assert dash.plots.x_label == "time (ms)" and dash.plots.y_label == "voltage (mV)" and dash.controller.dt == 0.1
+
+
+def test_a_slow_page_has_as_long_again_to_itself_before_the_next_throttled_frame(monkeypatch):
+    import types
+
+    import pymonn_widgets.plots as plots_module
+
+    clock = [100.0]
+    monkeypatch.setattr(plots_module, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    net, _ = tutorial(size=100)
+    dash = Dashboard(net, frame_rate=1000)
+    page = Page(dash.plots, auto=False)          # the hello's keyframe is in flight
+    assert not dash.plots.ready()
+    clock[0] += 1.0
+    page.ack()                                   # the page took a second to paint it
+    clock[0] += 0.9
+    assert not dash.plots.ready()                # its second to itself (clicks, typing) is not over
+    clock[0] += 0.2
+    assert dash.plots.ready()
+    dash.plots.update()
+    clock[0] += 0.01
+    page.ack()                                   # fast again: no rest to speak of
+    clock[0] += 0.02
+    assert dash.plots.ready()
+    sent = len(page.frames)
+    dash.plots._round_trip, dash.plots._acked_at = 1.0, clock[0]
+    dash.controller.step(3)                      # a forced frame does not wait for the rest
+    assert len(page.frames) == sent + 1 and page.frames[-1][0]["now"] == 3
