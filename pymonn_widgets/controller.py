@@ -610,11 +610,23 @@ def _positive(name, n, most, argument="n"):
 
 def _lower_priority():
     """Run the calling thread (the kernel's, which simulates) at ``SERVED_NICENESS``: on a crowded server
-    the Voilà server relaying everyone's Pause, the kernels' I/O threads and the pages go first."""
+    the Voilà server relaying everyone's Pause, the kernels' I/O threads and the pages go first.
+
+    Linux also shares the CPU between sessions first (autogroups), and Jupyter starts every kernel in a
+    session of its own: ten kernels would take ten shares to the server's one, so the kernel's session
+    gets the same niceness (only when the kernel leads its session: a script's terminal keeps its own)."""
     try:
         if os.getpriority(os.PRIO_PROCESS, 0) < SERVED_NICENESS:
             os.setpriority(os.PRIO_PROCESS, 0, SERVED_NICENESS)   # on Linux: this thread only
     except (AttributeError, OSError):   # not on this platform, or not allowed
+        pass
+    try:
+        if os.getsid(0) != os.getpid():
+            return
+        with open("/proc/self/autogroup", "r+") as group:   # "/autogroup-42 nice 0"
+            if int(group.read().split()[-1]) < SERVED_NICENESS:
+                group.write(str(SERVED_NICENESS))
+    except (AttributeError, OSError, ValueError, IndexError):   # no sessions or autogroups here, or not allowed
         pass
 
 

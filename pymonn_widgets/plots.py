@@ -54,7 +54,7 @@ class TimePlots(anywidget.AnyWidget):
         self._in_flight = False
         self._sent_at = 0.0
         self._acked_at = 0.0
-        self._round_trip = 0.0     # seconds from sending the last frame to its acknowledgement
+        self._busy = 0.0           # seconds the page took for the last frame (from receiving it to painting it)
         self._pending = False      # a forced frame waits for the acknowledgement of the one in flight
         self._key = True
         self.acknowledged = False   # has a page painted a frame? (then a live page shows the plots)
@@ -111,7 +111,7 @@ class TimePlots(anywidget.AnyWidget):
         """True when the page painted the last frame and has had as long again to itself (a page that
         needs a second per frame gets one every two: its clicks never wait behind frames), or the
         frame counts as lost (``ACK_TIMEOUT``)."""
-        rested = time.perf_counter() - self._acked_at >= min(self._round_trip, MAX_REST)
+        rested = time.perf_counter() - self._acked_at >= min(self._busy, MAX_REST)
         return self._may_send() and (self._in_flight or rested)
 
     def _may_send(self):
@@ -154,7 +154,7 @@ class TimePlots(anywidget.AnyWidget):
         if kind == "drawn":
             if self._in_flight:
                 self._acked_at = time.perf_counter()
-                self._round_trip = self._acked_at - self._sent_at
+                self._busy = _page_busy(content.get("busy_ms"), self._acked_at - self._sent_at)
             self._in_flight, self.acknowledged = False, True
             if self._pending:
                 self.update()
@@ -165,3 +165,10 @@ class TimePlots(anywidget.AnyWidget):
     def _on_click(self, change):
         if 0 <= change.new < self.neurons:
             self.controller.select_neuron(change.new)
+
+
+def _page_busy(busy_ms, round_trip):
+    """Seconds the page says it took for a frame (untrusted: a number in [0, 60 s]), else the round trip."""
+    if isinstance(busy_ms, (int, float)) and not isinstance(busy_ms, bool) and 0 <= busy_ms <= 60_000:
+        return busy_ms / 1000.0
+    return round_trip

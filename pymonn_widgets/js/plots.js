@@ -70,7 +70,13 @@ export function ticks(lo, hi, count) {
 
 /** The frame store of one model: voltage samples and spikes of the window ending at ``now``. */
 export class FrameStore {
-  constructor() { this.clear(); this.listeners = new Set(); this.unacked = 0; }
+  constructor() { this.clear(); this.listeners = new Set(); this.unacked = 0; this.receivedAt = 0; }
+
+  /** Tell the kernel the frames received are painted, and how long the page was busy with them (ms). */
+  acknowledge(model) {
+    model.send({ type: "drawn", count: this.unacked, busy_ms: Math.max(0, performance.now() - this.receivedAt) });
+    this.unacked = 0;
+  }
 
   clear() {
     this.t = []; this.rows = []; this.events = new EventStore(); this.now = 0; this.header = null;
@@ -137,9 +143,10 @@ function initialize({ model }) {
     if (msg.type === "download") { download(msg, buffers || []); return; }
     if (msg.type !== "frame") return;
     store.apply(msg, buffers || []);
+    if (!store.unacked) store.receivedAt = performance.now();
     store.unacked++;
     if (store.listeners.size) store.changed();
-    else { model.send({ type: "drawn", count: store.unacked }); store.unacked = 0; }
+    else store.acknowledge(model);
   });
   model.on("change:_still", () => { if (!store.header && fromStill(model, store)) store.changed(); });
   fromStill(model, store);
@@ -383,7 +390,7 @@ function render({ model, el }) {
     frames++;
     el.dataset.frames = String(frames); el.dataset.now = String(store.now);
     el.dataset.drawMs = (performance.now() - begin).toFixed(2);
-    if (store.unacked > 0) { model.send({ type: "drawn", count: store.unacked }); store.unacked = 0; }
+    if (store.unacked > 0) store.acknowledge(model);
   }
 
   function schedule() { if (!pending) { pending = true; requestAnimationFrame(draw); } }

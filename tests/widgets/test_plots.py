@@ -193,17 +193,20 @@ def test_a_slow_page_has_as_long_again_to_itself_before_the_next_throttled_frame
     page = Page(dash.plots, auto=False)          # the hello's keyframe is in flight
     assert not dash.plots.ready()
     clock[0] += 1.0
-    page.ack()                                   # the page took a second to paint it
+    page.ack()                                   # a second after it was sent (the page says nothing more)
     clock[0] += 0.9
     assert not dash.plots.ready()                # its second to itself (clicks, typing) is not over
     clock[0] += 0.2
     assert dash.plots.ready()
     dash.plots.update()
-    clock[0] += 0.01
-    page.ack()                                   # fast again: no rest to speak of
-    clock[0] += 0.02
-    assert dash.plots.ready()
+    clock[0] += 3.0
+    dash.plots._on_msg(dash.plots, {"type": "drawn", "count": 1, "busy_ms": 20}, [])   # 3 s late, 20 ms of it the page's
+    clock[0] += 0.03
+    assert dash.plots.ready()                    # transport and kernel delays cost the page no frames
+    dash.plots.update()
+    dash.plots._on_msg(dash.plots, {"type": "drawn", "count": 1, "busy_ms": 1e300}, [])   # forged: the round trip counts
+    assert dash.plots._busy < 1.0
     sent = len(page.frames)
-    dash.plots._round_trip, dash.plots._acked_at = 1.0, clock[0]
+    dash.plots._busy, dash.plots._acked_at = 1.0, clock[0]
     dash.controller.step(3)                      # a forced frame does not wait for the rest
     assert len(page.frames) == sent + 1 and page.frames[-1][0]["now"] == 3
