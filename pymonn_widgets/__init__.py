@@ -17,10 +17,18 @@ from .dashboard import Dashboard
 from .graph import NetworkGraph, graph_model
 from .parameters import ParameterPanel
 from .plots import TimePlots
-from .sweep_view import SweepView
 from .window import PlotWindow
 
 __all__ = [
     "Dashboard", "Controller", "Pace", "served_default", "NetworkGraph", "ParameterPanel", "RunControls",
     "TimePlots", "PlotWindow", "ChangeLog", "Change", "graph_model", "SweepView",
 ]
+
+
+def __getattr__(name):
+    """``SweepView`` is imported on first use: it needs bqplot (and pandas), a lesson's kernel does not."""
+    if name == "SweepView":
+        from .sweep_view import SweepView
+
+        return SweepView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -51,7 +51,7 @@ FAST_FRAME_RATE = 4.0      # frames/s when the window turns over faster than the
 SERVED_FRAME_RATE = 5.0    # default frames/s of a served dashboard: ten visitors' frames fit on 2 cores
 SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_ITS or PYMONN_REALTIME)
 RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
-SERVED_RECORDER_BUDGET = 16 * 2**20
+SERVED_RECORDER_BUDGET = 4 * 2**20    # ~1,000 iterations of a 1,000-neuron voltage recorder: then flat
 SERVED_NICENESS = 10       # a served kernel computes at a lower CPU priority than the server and its pages
 
 

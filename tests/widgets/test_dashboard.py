@@ -156,3 +156,16 @@ def test_layout_keeps_the_log_below_the_plots():
     assert dash.children.index(dash.plots) < [i for i, c in enumerate(dash.children) if dash.parameters.changes in
                                               getattr(c, "children", ())][0]
     assert order[0] == "RunControls" and dash.parameters.log_view.layout.height   # a fixed height: no shift
+
+
+def test_a_lesson_kernel_imports_no_plotting_or_dataframe_library():
+    import subprocess
+    import sys
+
+    code = ("import sys; import pymonn_widgets; from pymonn_widgets import Dashboard; "
+            "print(sorted(m for m in ('bqplot', 'pandas', 'matplotlib', 'dask', 'distributed') if m in sys.modules))")
+    lean = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert lean == "[]", f"each visitor's kernel would carry {lean}"
+    code = "import sys; from pymonn_widgets import SweepView; print(SweepView.__name__, 'bqplot' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == [
+        "SweepView", "True"]
