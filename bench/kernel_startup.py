@@ -25,7 +25,6 @@ STEPS = [
     ("pymonntorch_core", "import pymonntorch_core"),
     ("ipykernel", "import ipykernel.kernelapp"),
     ("ipywidgets", "import ipywidgets"),
-    ("bqplot", "import bqplot"),
     ("anywidget", "import anywidget"),
     ("pymonn_widgets", "import pymonn_widgets"),
     ("network (N=1000)", "from pymonntorch_core.tutorial import tutorial_network; net, _ = tutorial_network(1000)"),
