@@ -49,8 +49,8 @@ def test_served_lesson_plays_pauses_and_frees_its_kernel(voila, browser):
         before = shown_iteration(page)
         play.click()
         poll(lambda: (shown_iteration(page) or 0) > before + 100, 60, 0.2, "the counter to advance after Play")
-        frames = page.evaluate("() => window.__probe.frames")
-        poll(lambda: page.evaluate("() => window.__probe.frames") > frames + 2, 30, 0.2, "the raster to keep drawing")
+        frames = page.evaluate("() => window.__probe.frames()")
+        poll(lambda: page.evaluate("() => window.__probe.frames()") > frames + 2, 30, 0.2, "the raster to keep drawing")
         page.screenshot(path=str(_artifact("voila_lesson_playing.png")))
 
         page.get_by_role("button", name="Pause", exact=True).click()
