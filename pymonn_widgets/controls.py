@@ -47,7 +47,7 @@ class RunControls(w.VBox):
         self.run_count = w.BoundedIntText(value=1000, min=1, max=MAX_RUN, description="N",
                                           layout=w.Layout(width="7.5em"), **small)
         self.run_button = w.Button(description="Run N", tooltip="Run N iterations", **button)
-        self.iteration = w.HTML(layout=w.Layout(width="14em", overflow="hidden"))
+        self.iteration = w.HTML(layout=w.Layout(width="18em", overflow="hidden"))   # "iteration 99,999 · 9,999.9 ms"
         self.iteration.add_class("pymonn-iteration")
         self.rate = w.HTML(layout=w.Layout(width="6.5em"))
         self.rate.add_class("pymonn-rate")
