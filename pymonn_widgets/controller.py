@@ -53,6 +53,7 @@ SERVED_MAX_ITS = 500.0     # default pace of a served dashboard (env PYMONN_MAX_
 RECORDER_BUDGET = 256 * 2**20          # bytes that unbounded user recorders may hold during an open Play
 SERVED_RECORDER_BUDGET = 4 * 2**20    # ~1,000 iterations of a 1,000-neuron voltage recorder: then flat
 SERVED_NICENESS = 10       # a served kernel computes at a lower CPU priority than the server and its pages
+PAGE_GONE_AFTER = 60.0     # seconds without an answer from a page that had answered: a served Play pauses
 
 
 def served_default() -> bool:
@@ -165,6 +166,8 @@ class Controller:
         self.stopped_recorders: list = []
         self._listeners = defaultdict(list)
         self._gates = []
+        self._silences = []
+        self._page_notice = ""
         self._task: asyncio.Task | None = None
         self._stop = False
         self._running = False
@@ -230,10 +233,13 @@ class Controller:
         self._listeners[event].append(callback)
         return callback
 
-    def add_frame_gate(self, is_open):
+    def add_frame_gate(self, is_open, unanswered=None):
         """Throttled frames wait until ``is_open()`` is true (a view whose page has not painted the last
-        frame): no readout or plot traffic queues up in a page that falls behind. Forced frames pass."""
+        frame): no readout or plot traffic queues up in a page that falls behind. Forced frames pass.
+        ``unanswered()``, when given, is how long (s) that page has left a frame unanswered (0: none)."""
         self._gates.append(is_open)
+        if unanswered is not None:
+            self._silences.append(unanswered)
 
     def _emit(self, event, **details):
         for callback in list(self._listeners[event]):
@@ -322,11 +328,14 @@ class Controller:
                 self.progress = (done, total)
             else:
                 self._check_recorders()
+                self._check_page()
             self.frame(force=False)
             yield 0.0
 
     def _begin(self, total):
         self._clear_error()
+        if self.notice and self.notice == self._page_notice:   # the visitor is back
+            self.notice = ""
         self._running, self._stop = True, False
         self.progress = None if total is None else (0, total)
         self._rate_marks = [(time.perf_counter(), self.net.iteration)]
@@ -454,6 +463,15 @@ class Controller:
                        f"held {held / 2**20:.0f} MiB (budget {self.recorder_budget / 2**20:.0f} MiB). The plots go "
                        f"on; 'Keep recording' lets them grow.")
         self._emit("state")
+
+    def _check_page(self):
+        """Served: pause an open-ended Play once its page has left a frame unanswered for
+        ``PAGE_GONE_AFTER`` s (the tab is gone without Voilà's shutdown): it would take the class's CPU."""
+        silent = max((unanswered() for unanswered in self._silences), default=0.0)
+        if self.served and silent > PAGE_GONE_AFTER:
+            self.notice = f"Paused at iteration {self.net.iteration}: the page did not answer for {silent:.0f} s."
+            self._page_notice = self.notice
+            self.pause()
 
     def keep_recording(self):
         """Feed the recorders stopped by the budget again, and double the budget."""

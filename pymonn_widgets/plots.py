@@ -61,7 +61,7 @@ class TimePlots(anywidget.AnyWidget):
         self.on_msg(self._on_msg)
         self._start()
         controller.on("frame", self.update)
-        controller.add_frame_gate(self.ready)
+        controller.add_frame_gate(self.ready, self.unanswered)
         controller.on("selection", self._on_selection)
         controller.on("reset", self._on_reset)
         controller.on("stopped", self.keep_still)
@@ -113,6 +113,10 @@ class TimePlots(anywidget.AnyWidget):
         frame counts as lost (``ACK_TIMEOUT``)."""
         rested = time.perf_counter() - self._acked_at >= min(self._busy, MAX_REST)
         return self._may_send() and (self._in_flight or rested)
+
+    def unanswered(self) -> float:
+        """Seconds since a page that had answered before last answered, while a frame waits (0: none)."""
+        return time.perf_counter() - self._acked_at if self._in_flight and self.acknowledged else 0.0
 
     def _may_send(self):
         """No frame in flight, or it counts as lost."""

@@ -210,3 +210,36 @@ def test_a_slow_page_has_as_long_again_to_itself_before_the_next_throttled_frame
     dash.plots._busy, dash.plots._acked_at = 1.0, clock[0]
     dash.controller.step(3)                      # a forced frame does not wait for the rest
     assert len(page.frames) == sent + 1 and page.frames[-1][0]["now"] == 3
+
+
+def test_a_served_play_pauses_when_its_page_stops_answering(monkeypatch):
+    import types
+
+    import pymonn_widgets.controller as controller_module
+    import pymonn_widgets.plots as plots_module
+
+    monkeypatch.setattr(controller_module, "_lower_priority", lambda: None)
+    clock = [100.0]
+    monkeypatch.setattr(plots_module, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    net, _ = tutorial(size=100)
+    dash = Dashboard(net, served=True, max_its=0)
+    page, c = Page(dash.plots), dash.controller
+    c._begin(None)
+    chunks = c._chunks(None)
+    for _ in range(3):
+        next(chunks)
+    page.auto = False                       # the tab is gone without Voilà's shutdown
+    c.frame()
+    clock[0] += 59.0
+    next(chunks)
+    assert not c._stop                      # a slow page is not a gone page
+    clock[0] += 2.0
+    next(chunks)
+    assert c._stop and "did not answer for 61 s" in c.notice
+    assert list(chunks) == []               # the Play ends after that chunk
+    c._end()
+    page.auto = True
+    dash.plots._on_msg(dash.plots, {"type": "hello"}, [])   # the visitor is back and presses Play
+    c._begin(None)
+    assert c.notice == "" and dash.plots.unanswered() == 0.0
+    c._end()
