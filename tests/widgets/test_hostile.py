@@ -67,7 +67,9 @@ def test_forged_run_counts_are_refused(dash):
 # --- the plots: acknowledgements and downloads ---------------------------------------------------
 @pytest.mark.parametrize("content", [{"type": "drawn", "count": -10**9}, {"type": "drawn", "count": "x"},
                                      {"type": "png", "data": "aW1wb3J0IG9z"}, {"type": "hello", "now": -1},
-                                     "drawn", None, [1, 2], {"type": {"a": 1}}])
+                                     "drawn", None, [1, 2], {"type": {"a": 1}},
+                                     *({"type": "drawn", "busy_ms": v} for v in
+                                       (float("nan"), float("inf"), 1e300, -5, True, "9e9", [1], {"__class__": 1}))])
 def test_forged_plot_messages_cannot_hold_frames_back_or_write(dash, content):
     plots = dash.plots
     forge_custom(plots, content, [b"\x00" * 16])
@@ -233,3 +235,13 @@ def test_any_forged_message_leaves_a_valid_running_dashboard(dash, messages):
     c.run(3)
     assert dash.net.iteration == start + 3 and not c.error
     assert torch.isfinite(dash.net.NeuronGroups[0].voltage).all()
+
+
+@pytest.mark.parametrize("busy", [float("nan"), float("inf"), 1e300, -5, True, "9e9", [1], None, {"__class__": 1}])
+def test_a_forged_busy_time_cannot_silence_the_page(dash, busy):
+    """The page's own busy time is untrusted: anything but a number in [0, 60 s] gives way to the round trip."""
+    plots = dash.plots
+    plots.update()
+    forge_custom(plots, {"type": "drawn", "count": 1, "busy_ms": busy})
+    assert 0.0 <= plots._busy < 1.0   # the round trip: a few ms here
+
