@@ -167,9 +167,14 @@ class EventBuffer:
             raise ValueError(f"the recorded tensor changed from {self.data.shape[1] - 1} to {indices.shape[1]} dimensions")
         if self.end + rows > self.capacity:
             self._make_room(rows)
-        block = self.data[self.end:self.end + rows]
-        block[:, 0] = t
-        block[:, 1:] = indices
+        if self.data.device.type == "cpu" and indices.device.type == "cpu":  # NumPy slicing: cheaper per call
+            block = self.data.numpy()[self.end:self.end + rows]
+            block[:, 0] = t
+            block[:, 1:] = indices.numpy()
+        else:
+            block = self.data[self.end:self.end + rows]
+            block[:, 0] = t
+            block[:, 1:] = indices
         self.end += rows
         self.count += rows
         if self.max_length is not None and self.end - self.start > self.max_length:

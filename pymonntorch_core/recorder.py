@@ -9,6 +9,7 @@ from .behavior import Behavior
 from .buffers import EventBuffer, IterationLog, SampleBuffer
 from .checks import check_int
 from .errors import ArgumentError, RecorderError, bad_argument, close_matches, describe
+from .events import nonzero_rows
 from .expressions import Expression
 
 __all__ = ["Recorder", "EventRecorder"]
@@ -282,7 +283,7 @@ class EventRecorder(Recorder):
 
     def _store(self, name, value, obj):
         try:
-            self._buffers[name].append(obj.network._iteration, torch.nonzero(value))
+            self._buffers[name].append(obj.network._iteration, nonzero_rows(value))
         except ValueError as error:
             raise RecorderError(f"{type(self).__name__} on {obj._label()}: {name!r}: {error}") from None
 

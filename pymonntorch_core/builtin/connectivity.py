@@ -43,6 +43,7 @@ import warnings
 import torch
 
 from ..errors import ArgumentError, bad_argument, describe
+from ..events import nonzero_indices
 from ..modes import make_tensor
 
 __all__ = ["SparseWeights", "fixed_in_degree", "fixed_out_degree", "fixed_probability", "sparse_weights"]
@@ -125,7 +126,7 @@ class SparseWeights:
 
         ``spike`` is a (n_src,) bool (or 0/1) tensor; ``out`` a (n_dst,) float tensor changed in place.
         """
-        idx = torch.nonzero(spike).view(-1)
+        idx = nonzero_indices(spike)
         out.index_add_(0, self.columns.index_select(0, idx).view(-1),
                        self.values.index_select(0, idx).view(-1), alpha=alpha)
         return out

@@ -23,7 +23,7 @@ for a current-based synapse, the conductance x ms for a conductance-based one. W
 ``DenseSynapse`` keeps a dense ``W`` of ``matrix_dim()`` (``(src, dst)`` in the default "SxD" mode,
 ``(dst, src)`` in "DxS") and reads its rows (SxD) or columns (DxS) of spiking sources.
 ``SparseSynapse`` keeps a ``SparseWeights`` (``pymonntorch_core.builtin.connectivity``) and scatters
-the spiking rows. Finding the spiking neurons uses ``torch.nonzero``, which waits for the device on
+the spiking rows. Finding the spiking neurons (``pymonntorch_core.events``) waits for the device on
 CUDA (no explicit copy); ``event_driven=False`` uses the full product instead (no wait, graded
 activity allowed). ``sign``, ``scale``, ``tau`` (when > 0) and ``reversal`` are live-tunable floats.
 """
@@ -33,6 +33,7 @@ import torch
 
 from ..behavior import Behavior
 from ..errors import ArgumentError, StateError
+from ..events import nonzero_indices
 from ._current import input_current
 from .connectivity import SparseWeights
 
@@ -161,7 +162,7 @@ class DenseSynapse(_Transmission):
     def _transmit(self, synapses, out, alpha):
         weights, spike = synapses.W, synapses.src.spike
         if self.event_driven:
-            idx = torch.nonzero(spike).view(-1)
+            idx = nonzero_indices(spike)
             if self._src_major:
                 out.add_(weights.index_select(0, idx).sum(0), alpha=alpha)
             else:
