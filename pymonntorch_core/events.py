@@ -16,7 +16,7 @@ _NUMPY_DTYPES = frozenset({torch.bool, torch.uint8, torch.int8, torch.int16, tor
 
 def _host_array(values):
     """``values`` as a NumPy view when it lives on the CPU in a NumPy dtype, else None."""
-    if values.device.type != "cpu" or values.dtype not in _NUMPY_DTYPES or values.requires_grad:
+    if not values.is_cpu or values.dtype not in _NUMPY_DTYPES or values.requires_grad:
         return None
     return values.numpy()
 
@@ -26,7 +26,7 @@ def nonzero_indices(values):
     array = _host_array(values)
     if array is None:
         return torch.nonzero(values).view(-1)
-    return torch.from_numpy(np.flatnonzero(array))
+    return torch.from_numpy(array.nonzero()[0])
 
 
 def nonzero_rows(values):
@@ -34,4 +34,4 @@ def nonzero_rows(values):
     array = _host_array(values)
     if array is None:
         return torch.nonzero(values)
-    return torch.from_numpy(np.flatnonzero(array)[:, None] if array.ndim == 1 else np.argwhere(array))
+    return torch.from_numpy(array.nonzero()[0][:, None] if array.ndim == 1 else np.argwhere(array))
