@@ -149,16 +149,6 @@ class EventBuffer:
         self.end = 0
         self.count = 0
 
-    @property
-    def data(self):
-        """The (capacity, 1 + dims) int64 tensor of rows (None before the first append)."""
-        return self._data
-
-    @data.setter
-    def data(self, rows):
-        self._data = rows
-        self._host = rows.numpy() if rows is not None and rows.is_cpu else None  # the same memory
-
     def mark(self):
         """What ``undo`` needs to take back the appends made after this call (rows dropped from a
         ring stay in ``data`` until it is compacted into a new tensor)."""
@@ -177,8 +167,8 @@ class EventBuffer:
             raise ValueError(f"the recorded tensor changed from {self.data.shape[1] - 1} to {indices.shape[1]} dimensions")
         if self.end + rows > self.capacity:
             self._make_room(rows)
-        if self._host is not None and indices.is_cpu:  # NumPy slicing: several times cheaper per call
-            block = self._host[self.end:self.end + rows]
+        if self.data.is_cpu and indices.is_cpu:  # NumPy slicing: several times cheaper per call than torch's
+            block = self.data.numpy()[self.end:self.end + rows]
             block[:, 0] = t
             block[:, 1:] = indices.numpy()
         else:

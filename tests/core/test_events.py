@@ -55,3 +55,17 @@ def test_an_event_recorder_on_a_2d_variable_records_every_coordinate():
     net.simulate_iterations(2)
     table = net["pattern", 0]
     assert table.tolist() == [[1, 0, 0], [1, 2, 0], [1, 2, 1], [2, 0, 0], [2, 2, 0], [2, 2, 1]]
+
+
+def test_a_copied_network_records_into_its_own_event_table():
+    import copy
+
+    net = Network()
+    ng = NeuronGroup(4, net, tag="g", behavior={9: EventRecorder(["pattern"])})
+    ng.pattern = torch.tensor([True, False, True, False])
+    net.initialize(info=False)
+    net.simulate_iterations(1)
+    twin = copy.deepcopy(net)
+    twin.simulate_iterations(1)
+    assert net["pattern", 0].tolist() == [[1, 0], [1, 2]]
+    assert twin["pattern", 0].tolist() == [[1, 0], [1, 2], [2, 0], [2, 2]]
