@@ -249,7 +249,8 @@ function render({ model, el }) {
   let counts = new Uint32Array(1), image = null, pending = false, frames = 0;
 
   function size() {   // each panel takes half of the widget (measured on the root: stable while it lays out)
-    const outer = el.getBoundingClientRect().width || (el.parentElement && el.parentElement.clientWidth) || 960;
+    const outer = el.getBoundingClientRect().width;
+    if (!outer) return null;   // not laid out (detached, hidden, or JupyterLab swapping its theme)
     const width = Math.max(240, Math.floor((outer - 8) / 2));
     const height = Math.max(140, model.get("height") - 24);
     return { width, height, box: { x: MARGIN.left, y: MARGIN.top, w: width - MARGIN.left - MARGIN.right,
@@ -381,16 +382,21 @@ function render({ model, el }) {
 
   function draw() {
     pending = false;
-    const begin = performance.now(), colours = theme(el), layout = size();   // read the page before writing it
-    if (el.style.getPropertyValue("--pymonn-plot-bg") !== colours.background) {
-      el.style.setProperty("--pymonn-plot-bg", colours.background);
+    const begin = performance.now(), layout = size();   // read the page before writing it
+    if (layout) {
+      const colours = theme(el);
+      if (el.style.getPropertyValue("--pymonn-plot-bg") !== colours.background) {
+        el.style.setProperty("--pymonn-plot-bg", colours.background);
+      }
+      drawVoltage(colours, layout);
+      drawRaster(colours, layout);
+      frames++;
+      el.dataset.frames = String(frames); el.dataset.now = String(store.now);
+      el.dataset.drawMs = (performance.now() - begin).toFixed(2);
+    } else {   // nothing to paint now; look again soon (no resize is reported after a theme swap)
+      setTimeout(schedule, 250);
     }
-    drawVoltage(colours, layout);
-    drawRaster(colours, layout);
-    frames++;
-    el.dataset.frames = String(frames); el.dataset.now = String(store.now);
-    el.dataset.drawMs = (performance.now() - begin).toFixed(2);
-    if (store.unacked > 0) store.acknowledge(model);
+    if (store.unacked > 0) store.acknowledge(model);   // hidden or drawn, the frame was taken
   }
 
   function schedule() { if (!pending) { pending = true; requestAnimationFrame(draw); } }

@@ -47,5 +47,9 @@ def screenshot_dashboards(nb, stem):
         poll(lambda light=light: page.evaluate("() => document.body.dataset.jpThemeLight") == light, 20, 0.2, theme)
         page.evaluate("() => document.querySelector('.pymonn-dashboard').scrollIntoView({block: 'start'})")
         page.wait_for_timeout(800)
+        widths = page.evaluate("""() => { const root = document.querySelector('.pymonn-dashboard .pymonn-plots-root');
+          return [root.getBoundingClientRect().width,
+                  ...[...root.querySelectorAll('.pymonn-plot-svg')].map((s) => Number(s.getAttribute('width')))]; }""")
+        assert all(w >= 0.45 * widths[0] for w in widths[1:]), f"{stem}, {theme}: each plot should take half: {widths}"
         page.screenshot(path=str(ARTIFACTS / f"lesson_{stem}_{'light' if light == 'true' else 'dark'}.png"))
     log(f"{stem}: dashboard screenshots (light, dark)")
