@@ -246,7 +246,7 @@ function render({ model, el }) {
   el.append(voltage, raster);
   const ctx = canvas.getContext("2d");
   const bins = document.createElement("canvas"), bctx = bins.getContext("2d");
-  let counts = new Uint32Array(1), image = null, pending = false, frames = 0;
+  let counts = new Uint32Array(1), image = null, pending = false, frames = 0, retry = 0;
 
   function size() {   // each panel takes half of the widget (measured on the root: stable while it lays out)
     const outer = el.getBoundingClientRect().width;
@@ -393,8 +393,8 @@ function render({ model, el }) {
       frames++;
       el.dataset.frames = String(frames); el.dataset.now = String(store.now);
       el.dataset.drawMs = (performance.now() - begin).toFixed(2);
-    } else {   // nothing to paint now; look again soon (no resize is reported after a theme swap)
-      setTimeout(schedule, 250);
+    } else if (!retry) {   // nothing to paint now; look again soon (no resize is reported after a theme swap)
+      retry = setTimeout(() => { retry = 0; schedule(); }, 250);
     }
     if (store.unacked > 0) store.acknowledge(model);   // hidden or drawn, the frame was taken
   }
@@ -433,7 +433,7 @@ function render({ model, el }) {
   return () => {
     for (const name of names) model.off(name, schedule);
     store.listeners.delete(schedule);
-    resize.disconnect(); themed.disconnect();
+    resize.disconnect(); themed.disconnect(); clearTimeout(retry);
   };
 }
 
