@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from pymonntorch_core.events import nonzero_rows
 from pymonntorch_core.units import time_step, unit_of
 
 __all__ = ["PlotWindow", "continuous_variables", "spike_variables", "find_threshold", "encode_frame"]
@@ -80,7 +81,7 @@ class PlotWindow:
         self.neurons = []
         self.set_neurons(neurons)
         if self.spike is not None:
-            self.observer.watch("spike", self.spike)
+            self.observer.watch("spike", self.spike, dtype=torch.bool)   # bool: the fast search for spikes
         self.sent = {}    # per channel: the sample count already sent
 
     def _length(self):
@@ -160,16 +161,15 @@ class PlotWindow:
         return t, torch.cat(rows).to(torch.float32).cpu().numpy()
 
     def spikes(self, key=False):
-        """``(k, 2)`` int32 rows ``(t, i)`` of the spikes new since the last frame (nonzero on the device)."""
+        """``(k, 2)`` int32 rows ``(t, i)`` of the spikes new since the last frame (found on the device)."""
         if "spike" not in self.observer.channels:
             return np.empty((0, 2), np.int32)
         t, samples = self.observer.read("spike", self._since("spike", key))
         self.sent["spike"] = self.observer.count("spike")
         if samples is None:
             return np.empty((0, 2), np.int32)
-        found = torch.nonzero(samples.reshape(samples.shape[0], -1))
-        iterations = torch.from_numpy(t).to(found.device)
-        return torch.stack((iterations[found[:, 0]], found[:, 1]), dim=1).to(torch.int32).cpu().numpy()
+        found = nonzero_rows(samples.reshape(samples.shape[0], -1)).cpu().numpy()   # (sample, neuron) rows
+        return np.stack((t[found[:, 0]], found[:, 1]), axis=1).astype(np.int32)
 
     def frame(self, key=False, advance=True):
         """``(header, buffers)`` of the next frame; ``key``: the whole window, replacing the page's.

@@ -29,10 +29,10 @@ __all__ = ["Observer"]
 class _Channel:
     """One recorded quantity: a ring of samples on the device and their iterations on the host."""
 
-    __slots__ = ("variable", "neurons", "reduce", "ring", "iterations", "count", "length")
+    __slots__ = ("variable", "neurons", "reduce", "dtype", "ring", "iterations", "count", "length")
 
-    def __init__(self, variable, neurons, reduce, length):
-        self.variable, self.neurons, self.reduce, self.length = variable, neurons, reduce, length
+    def __init__(self, variable, neurons, reduce, length, dtype=None):
+        self.variable, self.neurons, self.reduce, self.length, self.dtype = variable, neurons, reduce, length, dtype
         self.ring = None
         self.iterations = np.zeros(length, np.int64)
         self.count = 0
@@ -43,7 +43,10 @@ class _Channel:
             self.ring = self._allocate(value)
         target = self.ring[slot]
         if self.neurons is not None:
-            torch.index_select(value, 0, self.neurons, out=target)
+            if value.dtype == target.dtype:
+                torch.index_select(value, 0, self.neurons, out=target)
+            else:
+                target.copy_(value.index_select(0, self.neurons))
         elif self.reduce == "mean":
             if value.dtype == target.dtype:
                 torch.mean(value, 0, out=target)
@@ -61,6 +64,7 @@ class _Channel:
             shape, dtype = (len(self.neurons), *value.shape[1:]), value.dtype
         else:
             shape, dtype = tuple(value.shape), value.dtype
+        dtype = self.dtype or dtype
         return torch.zeros((self.length, *shape), dtype=dtype, device=value.device)
 
     def positions(self, start):
@@ -92,10 +96,11 @@ class Observer:
         self.channels = {}
 
     # --- what to record ---------------------------------------------------------------------
-    def watch(self, name, variable, neurons=None, reduce=None):
+    def watch(self, name, variable, neurons=None, reduce=None, dtype=None):
         """Record ``variable`` of the target under ``name``: whole, at ``neurons`` (indices along the
-        first axis) or reduced (``reduce="mean"``). Watching a name again keeps the samples of the
-        neurons it had before (new neurons read NaN until they are recorded)."""
+        first axis) or reduced (``reduce="mean"``), as ``dtype`` (None: the variable's; ``torch.bool``
+        keeps where it is non-zero, e.g. spikes of any dtype). Watching a name again keeps the samples
+        of the neurons it had before (new neurons read NaN until they are recorded)."""
         if reduce not in (None, "mean"):
             raise bad_argument("Observer.watch", "reduce", "None or 'mean'", reduce)
         if neurons is not None:
@@ -104,9 +109,10 @@ class Observer:
             if not neurons or (size is not None and not all(0 <= i < size for i in neurons)):
                 raise ArgumentError(f"Observer.watch.neurons: must be indices in [0, {size}), got {neurons!r}")
             neurons = torch.tensor(neurons, dtype=torch.long, device=self.target.device)
-        fresh = _Channel(variable, neurons, reduce, self.length)
+        fresh = _Channel(variable, neurons, reduce, self.length, dtype)
         old = self.channels.get(name)
-        if old is not None and old.ring is not None and old.variable == variable and old.reduce == reduce:
+        if (old is not None and old.ring is not None and old.variable == variable and old.reduce == reduce
+                and old.dtype == dtype):
             _carry_over(old, fresh)
         self.channels[name] = fresh
         return self
@@ -120,7 +126,7 @@ class Observer:
             return
         self.length = int(length)
         for name, old in list(self.channels.items()):
-            fresh = _Channel(old.variable, old.neurons, old.reduce, self.length)
+            fresh = _Channel(old.variable, old.neurons, old.reduce, self.length, old.dtype)
             if old.ring is not None:
                 _carry_over(old, fresh)
             self.channels[name] = fresh

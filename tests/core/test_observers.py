@@ -113,3 +113,19 @@ def test_units_and_time_step():
     assert time_step(net) == 0.5
     plain, _ = tutorial_network(size=10, recorders=False)
     assert time_step(plain) is None
+
+
+@pytest.mark.parametrize("source", [torch.uint8, torch.float32, torch.bool])
+def test_a_channel_can_keep_where_a_variable_is_non_zero(source):
+    net = Network()
+    ng = NeuronGroup(4, net, tag="g")
+    net.initialize(info=False)
+    whole = net.add_observer(ng, length=5).watch("s", "pattern", dtype=torch.bool)
+    some = net.add_observer(ng, length=5).watch("s", "pattern", neurons=[2, 0], dtype=torch.bool)
+    ng.pattern = torch.tensor([0, 3, 1, 0]).to(source)
+    net.simulate_iterations(2, measure_block_time=False)
+    t, samples = whole.read("s")
+    assert samples.dtype == torch.bool and samples.tolist() == [[False, True, True, False]] * 2
+    assert some.read("s")[1].tolist() == [[True, False]] * 2
+    whole.resize(3)
+    assert whole.read("s")[1].dtype == torch.bool
