@@ -162,9 +162,9 @@ class TimePlots(anywidget.AnyWidget):
             self._in_flight, self.acknowledged = False, True
             if self._pending:
                 self.update()
-        elif kind == "hello":           # a page (re)opened: it needs the whole window
-            self._in_flight, self._key = False, True
-            self.update()
+        elif kind == "hello":           # a page (re)opened: it needs the whole window, and every view
+            self._in_flight, self._key = False, True   # its readouts (the network may have run from code)
+            self.controller.frame()
 
     def _on_click(self, change):
         if 0 <= change.new < self.neurons:

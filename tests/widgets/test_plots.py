@@ -243,3 +243,15 @@ def test_a_served_play_pauses_when_its_page_stops_answering(monkeypatch):
     c._begin(None)
     assert c.notice == "" and dash.plots.unanswered() == 0.0
     c._end()
+
+
+def test_a_page_that_reopens_after_a_run_from_code_sees_the_same_iteration_everywhere():
+    net, ng = tutorial(size=100)
+    dash = Dashboard(net, window=500)
+    page = Page(dash.plots)
+    dash.controller.run(200)
+    net.simulate_iterations(20, measure_block_time=False)      # the lesson's own code runs the network
+    page.plots._on_msg(page.plots, {"type": "hello"}, [])       # the page re-renders the dashboard
+    frame = page.frames[-1][0]
+    assert frame["key"] and frame["now"] == 220
+    assert "<b>220</b>" in dash.controls.iteration.value          # the readout says what the plots show
