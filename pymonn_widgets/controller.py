@@ -261,7 +261,8 @@ class Controller:
         now = time.perf_counter()
         if force or (now - self._last_frame >= self.frame_interval() and all(gate() for gate in self._gates)):
             self._last_frame = now
-            self._update_rate(now)
+            if self._running:   # iterations run from code, a Step or a page's hello are no rate
+                self._update_rate(now)
             self._emit("frame")
 
     def _update_rate(self, now):

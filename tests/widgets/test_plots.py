@@ -1,4 +1,6 @@
 """TimePlots: one window for both plots, binary frames of what is new, acknowledged one at a time."""
+import time
+
 import numpy as np
 from widget_nets import ei_network, tutorial
 
@@ -250,8 +252,11 @@ def test_a_page_that_reopens_after_a_run_from_code_sees_the_same_iteration_every
     dash = Dashboard(net, window=500)
     page = Page(dash.plots)
     dash.controller.run(200)
+    rate = dash.controller.rate
+    time.sleep(0.3)
     net.simulate_iterations(20, measure_block_time=False)      # the lesson's own code runs the network
     page.plots._on_msg(page.plots, {"type": "hello"}, [])       # the page re-renders the dashboard
     frame = page.frames[-1][0]
     assert frame["key"] and frame["now"] == 220
     assert "<b>220</b>" in dash.controls.iteration.value          # the readout says what the plots show
+    assert dash.controller.rate == rate                           # and still the last run's speed
